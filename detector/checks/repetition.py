@@ -1,0 +1,145 @@
+"""filler.repetition: the same point made again inside one article.
+
+Candidate pairs come from the sentence vectors (one matrix product per window);
+a small trained model turns each pair's features into the probability that the
+later sentence restates the earlier one. The labelled pairs it learns from, and
+how they were labelled, are described in ``detector/data/repetition_guide.md``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ..artifacts import ArtifactStore
+from .base import Analysis, Check, CheckResult, register
+
+ELIGIBLE_KINDS = ("sentence", "list_item")
+MIN_WORDS = 5
+# Each sentence is compared with at most this many earlier ones: articles are far
+# shorter, and it keeps a 10 MB document linear instead of quadratic.
+WINDOW = 1000
+_CHUNK = 256
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+_STOP = _stop_words()
+
+
+def content_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _STOP)
+
+
+def pair_features(cosine: np.ndarray, earlier: list[str], later: list[str]) -> np.ndarray:
+    """Features of sentence pairs: cosine, content-word overlap, and length balance.
+
+    Embedding similarity alone confuses "about the same topic" with "the same
+    point"; shared content words and similar length separate the two.
+    """
+    rows = []
+    for cos, a, b in zip(cosine, earlier, later):
+        wa, wb = content_words(a), content_words(b)
+        union = len(wa | wb) or 1
+        overlap = len(wa & wb)
+        shorter, longer = sorted((len(a.split()), len(b.split())))
+        rows.append((float(cos), overlap / union, overlap / (min(len(wa), len(wb)) or 1), shorter / max(longer, 1)))
+    return np.asarray(rows, dtype=np.float64).reshape(-1, 4)
+
+
+def candidate_pairs(vectors: np.ndarray, floor: float, window: int = WINDOW) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(earlier, later, cosine) for every pair within ``window`` whose cosine reaches ``floor``."""
+    n = len(vectors)
+    earlier, later, cosines = [], [], []
+    for start in range(0, n, _CHUNK):
+        stop = min(n, start + _CHUNK)
+        low = max(0, start - window)
+        sims = vectors[start:stop] @ vectors[low:stop].T
+        rows = np.arange(start, stop)[:, None]
+        cols = np.arange(low, stop)[None, :]
+        keep = (cols < rows) & (rows - cols <= window) & (sims >= floor)
+        r, c = np.nonzero(keep)
+        later.append(r + start)
+        earlier.append(c + low)
+        cosines.append(sims[r, c])
+    if not later:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float32)
+    return np.concatenate(earlier), np.concatenate(later), np.concatenate(cosines)
+
+
+@register
+class Repetition(Check):
+    name = "repetition"
+    group = "filler"
+    codes = {"filler.repetition": "A sentence that makes the same point as an earlier one."}
+
+    def load(self, store: ArtifactStore, profile: str) -> "Repetition":
+        artifact = store.load_joblib(f"repetition/{profile}.joblib")
+        self.model_ = artifact["model"]
+        self.threshold_ = float(artifact["threshold"])
+        self.candidate_floor_ = float(artifact["candidate_floor"])
+        return self
+
+    def pair_probabilities(self, analysis: Analysis) -> tuple[list[int], np.ndarray, np.ndarray, np.ndarray]:
+        """Eligible sentence indexes and, for candidate pairs among them, (earlier, later, probability)."""
+        eligible = [s.index for s in analysis.sentences if s.kind in ELIGIBLE_KINDS and s.words >= MIN_WORDS]
+        if len(eligible) < 2:
+            empty = np.zeros(0, dtype=np.int64)
+            return eligible, empty, empty, np.zeros(0)
+        vectors = analysis.vectors[eligible]
+        earlier, later, cosines = candidate_pairs(vectors, self.candidate_floor_)
+        if len(later) == 0:
+            return eligible, earlier, later, np.zeros(0)
+        clean = [analysis.sentences[i].clean for i in eligible]
+        features = pair_features(cosines, [clean[i] for i in earlier], [clean[j] for j in later])
+        return eligible, earlier, later, self.model_.predict_proba(features)[:, 1]
+
+    def run(self, analysis: Analysis) -> CheckResult:
+        eligible, earlier, later, probability = self.pair_probabilities(analysis)
+        document = analysis.document
+        matches: dict[int, list[tuple[int, float]]] = {}
+        for i, j, p in zip(earlier, later, probability):
+            if p >= self.threshold_:
+                matches.setdefault(eligible[j], []).append((eligible[i], float(p)))
+        flags = []
+        for sentence, found in sorted(matches.items()):
+            found.sort()
+            first, _ = found[0]
+            best_index, best_p = max(found, key=lambda item: item[1])
+            line, _ = document.line_col(document.sentences[first].start)
+            quoted = _quote(document.sentences[first].clean)
+            times = len(found) + 1
+            if times == 2:
+                message = f'Makes the same point as line {line}: "{quoted}"'
+            else:
+                lines = ", ".join(str(document.line_col(document.sentences[i].start)[0]) for i, _ in found)
+                message = f'Makes the same point for the {_ordinal(times)} time (lines {lines}): "{quoted}"'
+            flags.append(
+                self.flag(
+                    sentence,
+                    "filler.repetition",
+                    best_p,
+                    message,
+                    related=[i for i, _ in found],
+                    earlier=first,
+                    most_similar=best_index,
+                    times=times,
+                )
+            )
+        return CheckResult(flags)
+
+
+def _quote(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

@@ -1,0 +1,188 @@
+"""The Detector: segment, embed once, run every check, report.
+
+``Detector.load()`` reads the encoder and every check's artifacts once; after that
+``check`` and ``check_many`` only read shared state, so one instance serves many
+threads (the encoder serialises its own calls).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Sequence
+
+import numpy as np
+
+from .artifacts import ArtifactStore
+from .checks import Analysis, Check, resolve_checks
+from .checks.base import GROUP_FLAG_TYPES
+from .decoding import decode_bytes
+from .encoders import DEFAULT_PROFILE, Encoder
+from .errors import ConfigError, DetectorError, InputError
+from .report import FLAG_TYPES, Report
+from .segment import FORMATS, Document, segment
+
+log = logging.getLogger(__name__)
+
+# Ten times the longest article in the shared data; a limit, not a target.
+DEFAULT_MAX_CHARS = 20_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    document: Document | None
+    source: str | None
+    error: str | None = None
+
+
+class Detector:
+    """Checks copy for filler, contradictions and unsupported figures.
+
+    >>> det = Detector.load(profile="fast")          # doctest: +SKIP
+    >>> report = det.check("The board voted 5 to 4. The unanimous vote ...")  # doctest: +SKIP
+    >>> report.to_json()                                # doctest: +SKIP
+    """
+
+    def __init__(self, encoder: Encoder, checks: Sequence[Check], *, max_chars: int = DEFAULT_MAX_CHARS):
+        self.encoder = encoder
+        self.checks = tuple(checks)
+        self.max_chars = max_chars
+
+    @property
+    def profile(self) -> str:
+        return self.encoder.profile
+
+    @classmethod
+    def load(
+        cls,
+        profile: str = DEFAULT_PROFILE,
+        checks: Sequence[str] | None = None,
+        *,
+        models_dir: str | None = None,
+        max_chars: int = DEFAULT_MAX_CHARS,
+    ) -> "Detector":
+        """Load the encoder of ``profile`` and the checks named (all by default).
+
+        ``checks`` takes group names (filler, contradiction, figures) or check names.
+        """
+        store = ArtifactStore(models_dir)
+        encoder = Encoder.load(profile, store)
+        loaded = [cls_().load(store, profile) for cls_ in resolve_checks(checks)]
+        return cls(encoder, loaded, max_chars=max_chars)
+
+    # -- public API ------------------------------------------------------
+
+    def check(
+        self,
+        text: str | bytes,
+        *,
+        format: str = "auto",
+        source: str | None = None,
+        checks: Sequence[str] | None = None,
+    ) -> Report:
+        """Check one document. Raises ``InputError`` if it cannot be read."""
+        selected = self._select(checks)
+        prepared = self._prepare(text, format, source)
+        if prepared.error is not None:
+            raise InputError(prepared.error)
+        return self._analyse([prepared], selected)[0]
+
+    def check_many(
+        self,
+        texts: Iterable[str | bytes],
+        *,
+        batch_size: int = 32,
+        format: str = "auto",
+        sources: Iterable[str | None] | None = None,
+        checks: Sequence[str] | None = None,
+    ) -> Iterator[Report]:
+        """Reports for ``texts`` in input order, encoding each batch in one pass.
+
+        A document that cannot be read, or that a check fails on, yields a report
+        whose ``error`` says why; the documents around it are unaffected.
+        """
+        if batch_size < 1:
+            raise ConfigError("batch_size must be at least 1")
+        selected = self._select(checks)
+        source_iter = iter(sources) if sources is not None else None
+        batch: list[_Prepared] = []
+        for text in texts:
+            source = next(source_iter, None) if source_iter is not None else None
+            batch.append(self._prepare(text, format, source))
+            if len(batch) >= batch_size:
+                yield from self._analyse_safely(batch, selected)
+                batch = []
+        if batch:
+            yield from self._analyse_safely(batch, selected)
+
+    # -- internals -------------------------------------------------------
+
+    def _select(self, names: Sequence[str] | None) -> tuple[Check, ...]:
+        if names is None:
+            return self.checks
+        wanted = {c.name for c in resolve_checks(names)}
+        missing = wanted - {c.name for c in self.checks}
+        if missing:
+            raise ConfigError(f"check(s) {', '.join(sorted(missing))} were not loaded by this Detector")
+        return tuple(c for c in self.checks if c.name in wanted)
+
+    def _prepare(self, text: str | bytes, format: str, source: str | None) -> _Prepared:
+        name = source or "input"
+        try:
+            if format not in FORMATS:
+                raise ConfigError(f"unknown input format {format!r}; expected one of {', '.join(FORMATS)}")
+            if isinstance(text, (bytes, bytearray, memoryview)):
+                text = decode_bytes(bytes(text), name=name)
+            elif not isinstance(text, str):
+                raise InputError(f"{name}: expected text or bytes, got {type(text).__name__}")
+            if len(text) > self.max_chars:
+                raise InputError(
+                    f"{name}: {len(text):,} characters is over the limit of {self.max_chars:,}; "
+                    f"split the document or raise max_chars"
+                )
+            return _Prepared(segment(text, format, source=source), source)
+        except DetectorError as exc:
+            return _Prepared(None, source, str(exc))
+
+    def _analyse_safely(self, batch: list[_Prepared], checks: tuple[Check, ...]) -> list[Report]:
+        try:
+            return self._analyse(batch, checks)
+        except Exception:
+            # Retry one by one so that a single failing document cannot take the batch with it.
+            log.exception("batch failed; retrying its documents one at a time")
+            reports = []
+            for item in batch:
+                try:
+                    reports.extend(self._analyse([item], checks))
+                except Exception as exc:  # noqa: BLE001 - reported per document, run goes on
+                    log.exception("document %s failed", item.source)
+                    reports.append(self._error_report(item.source, checks, f"internal error: {type(exc).__name__}: {exc}"))
+            return reports
+
+    def _error_report(self, source: str | None, checks: tuple[Check, ...], error: str) -> Report:
+        return Report(None, source=source, profile=self.profile, checks=tuple(c.name for c in checks), error=error)
+
+    def _analyse(self, batch: list[_Prepared], checks: tuple[Check, ...]) -> list[Report]:
+        documents = [item.document for item in batch if item.document is not None]
+        texts = [s.clean for doc in documents for s in doc.sentences]
+        vectors = self.encoder.encode(texts) if texts else np.zeros((0, self.encoder.dim), dtype=np.float32)
+        reports = []
+        offset = 0
+        names = tuple(c.name for c in checks)
+        for item in batch:
+            if item.document is None:
+                reports.append(self._error_report(item.source, checks, item.error or "unreadable input"))
+                continue
+            count = len(item.document.sentences)
+            analysis = Analysis(item.document, vectors[offset : offset + count], self.profile)
+            offset += count
+            report = Report(item.document, source=item.source, profile=self.profile, checks=names)
+            report.scores = dict.fromkeys(FLAG_TYPES)
+            for check in checks:
+                result = check.run(analysis)
+                report.flags.extend(result.flags)
+                report.extras.update(result.extras)
+                if check.scores_document and result.score is not None:
+                    report.scores[GROUP_FLAG_TYPES[check.group]] = float(result.score)
+            reports.append(report)
+        return reports
