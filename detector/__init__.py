@@ -9,7 +9,7 @@
 from .errors import ArtifactError, ConfigError, DetectorError, InputError
 from .pipeline import Detector
 from .report import Flag, Report
-from .segment import Document, Sentence, segment
+from .segment import Document, Sentence
 
 __version__ = "0.1.0"
 
@@ -23,5 +23,4 @@ __all__ = [
     "InputError",
     "Report",
     "Sentence",
-    "segment",
 ]

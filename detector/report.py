@@ -66,6 +66,11 @@ class Report:
     def sentences(self) -> list[Sentence]:
         return self.document.sentences if self.document is not None else []
 
+    @property
+    def figures(self) -> list[dict[str, Any]]:
+        """Every figure the figures check found (value, unit, noun, support), or [] if it did not run."""
+        return self.extras.get("figures", [])
+
     def flags_for(self, index: int) -> list[Flag]:
         return [f for f in self.flags if f.sentence == index]
 

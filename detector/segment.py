@@ -668,9 +668,9 @@ def _trimmed_spans(split: str, clean: str, pieces: list[tuple[int, int]]) -> lis
             b -= 1
         if b > a:
             content.append((a, b))
-    spans = []
+    spans: list[tuple[int, int]] = []
     for i, (a, b) in enumerate(content):
-        floor = content[i - 1][1] if i else 0
+        floor = spans[-1][1] if spans else 0
         ceiling = content[i + 1][0] if i + 1 < len(content) else len(split)
         while a > floor and clean[a - 1] == _DELETED:
             a -= 1

@@ -1,0 +1,74 @@
+"""Shared fixtures: one Detector per profile for the whole session, loaded once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "examples" / "myanmar-repatriation.md"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED_DATA = Path(os.environ.get("DETECTOR_DATA", REPO.parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def example_text() -> str:
+    return EXAMPLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def fast_detector():
+    from detector import Detector
+
+    return Detector.load(profile="fast")
+
+
+@pytest.fixture(scope="session")
+def accurate_detector():
+    from detector import Detector
+
+    return Detector.load(profile="accurate")
+
+
+@pytest.fixture(scope="session")
+def report_schema():
+    import json
+
+    return json.loads((REPO / "detector" / "schema" / "report.schema.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def validate_report(report_schema):
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(report_schema)
+
+    def validate(payload: dict) -> None:
+        errors = sorted(validator.iter_errors(payload), key=lambda e: list(e.path))
+        assert not errors, "; ".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
+
+    return validate
+
+
+def run_cli(*args: str, stdin: bytes | None = None, env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run ``python -m detector`` as a user would, in a real subprocess."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "detector", *args],
+        input=stdin,
+        capture_output=True,
+        env=full_env,
+        cwd=REPO,
+        timeout=timeout,
+    )
+
+
+def shared_data_available() -> bool:
+    return (SHARED_DATA / "ai_text").is_dir()
+
+
+needs_shared_data = pytest.mark.skipif(not shared_data_available(), reason="../shared/data is not beside the checkout")
