@@ -225,32 +225,16 @@ def train_fast_encoder(models_dir) -> None:
         click.echo(f"wrote {store.root / name} sha256={entry['sha256'][:16]}")
 
 
-@train.command("repetition")
-@click.option("--profile", "profiles", type=click.Choice(["accurate", "fast"]), multiple=True, help="Profiles to train (default: both).")
-@click.option("--models", "models_dir", type=click.Path(file_okay=False), help="Models directory to write to.")
-def train_repetition(profiles, models_dir) -> None:
-    """Fit the repetition model on the labelled pairs in labels/repetition_pairs.jsonl."""
-    from .artifacts import ArtifactStore
-    from .training.repetition import train
-
-    store = ArtifactStore(models_dir)
-    for profile in profiles or ("accurate", "fast"):
-        metrics = train(store, profile)
-        click.echo(json.dumps({"profile": profile, **metrics}, indent=2))
-
-
 @main.group("eval")
 def evaluate() -> None:
     """Measure the checks on held-out data; prints JSON."""
 
 
-@evaluate.command("repetition")
-@click.option("--profile", "profiles", type=click.Choice(["accurate", "fast"]), multiple=True, help="Profiles to evaluate (default: both).")
-def eval_repetition(profiles) -> None:
-    """Precision/recall of filler.repetition on the held-out labelled pairs, and its flag rate on human news."""
-    from .training.repetition import evaluate as run
+# Commands that live with their feature, registered here with one line each.
+from .training import repetition as _repetition  # noqa: E402
 
-    click.echo(json.dumps({p: run(p) for p in profiles or ("accurate", "fast")}, indent=2))
+train.add_command(_repetition.train_command, "repetition")
+evaluate.add_command(_repetition.eval_command, "repetition")
 
 
 if __name__ == "__main__":  # pragma: no cover

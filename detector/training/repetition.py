@@ -15,6 +15,7 @@ import random
 import sys
 from pathlib import Path
 
+import click
 import numpy as np
 
 from ..artifacts import ArtifactStore
@@ -217,6 +218,27 @@ def sample(out: Path, per_bin: dict[str, int] | None = None) -> int:
         for i, pair in enumerate(drawn):
             handle.write(json.dumps({"pid": i, **pair}, ensure_ascii=False) + "\n")
     return len(drawn)
+
+
+_PROFILES = click.Choice(["accurate", "fast"])
+
+
+@click.command()
+@click.option("--profile", "profiles", type=_PROFILES, multiple=True, help="Profiles to train (default: both).")
+@click.option("--models", "models_dir", type=click.Path(file_okay=False), help="Models directory to write to.")
+def train_command(profiles, models_dir) -> None:
+    """Fit the repetition model on the labelled pairs in labels/repetition_pairs.jsonl."""
+    store = ArtifactStore(models_dir)
+    for profile in profiles or ("accurate", "fast"):
+        click.echo(json.dumps({"profile": profile, **train(store, profile)}, indent=2))
+
+
+@click.command()
+@click.option("--profile", "profiles", type=_PROFILES, multiple=True, help="Profiles to evaluate (default: both).")
+@click.option("--max-articles", type=int, default=None, help="Evaluate on the first N test articles only.")
+def eval_command(profiles, max_articles) -> None:
+    """Precision/recall of filler.repetition on held-out labelled pairs, and its flag rate on test news articles."""
+    click.echo(json.dumps({p: evaluate(p, max_articles) for p in profiles or ("accurate", "fast")}, indent=2))
 
 
 def main(argv: list[str] | None = None) -> int:
