@@ -109,9 +109,11 @@ class Encoder:
             )
         else:
             vectors = self._model.encode(clipped, use_multiprocessing=False, batch_size=max(batch_size, 1024))
-            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-            vectors = vectors / np.maximum(norms, 1e-12)
-        return np.asarray(vectors, dtype=np.float32)
+        # Text with no known token (emoji, zero-width space) has no direction: a zero
+        # vector, which compares as dissimilar to everything, not NaN.
+        vectors = np.nan_to_num(np.asarray(vectors, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.maximum(norms, 1e-12)
 
 
 def _load_accurate(store: ArtifactStore):

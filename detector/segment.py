@@ -659,6 +659,8 @@ def _trimmed_spans(split: str, clean: str, pieces: list[tuple[int, int]]) -> lis
 
     Markup touching the words stays with them ("**Bold.**", "<i>Next</i>"), markup
     across white space does not, so a sentence never ends on the next one's "<i>".
+    A run of markup glued to both sentences ("Tandy.**Jones") opens the next one
+    when a word follows it, as CommonMark's flanking rules would read it.
     """
     content = []
     for a, b in pieces:
@@ -671,11 +673,19 @@ def _trimmed_spans(split: str, clean: str, pieces: list[tuple[int, int]]) -> lis
     spans: list[tuple[int, int]] = []
     for i, (a, b) in enumerate(content):
         floor = spans[-1][1] if spans else 0
-        ceiling = content[i + 1][0] if i + 1 < len(content) else len(split)
         while a > floor and clean[a - 1] == _DELETED:
             a -= 1
-        while b < ceiling and clean[b] == _DELETED:
-            b += 1
+        if i + 1 < len(content):
+            ceiling = content[i + 1][0]
+            run_end = b
+            while run_end < ceiling and clean[run_end] == _DELETED:
+                run_end += 1
+            glued_to_next_word = run_end == ceiling and split[ceiling].isalnum()
+            if not glued_to_next_word:
+                b = run_end
+        else:
+            while b < len(split) and clean[b] == _DELETED:
+                b += 1
         spans.append((a, b))
     return spans
 

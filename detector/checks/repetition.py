@@ -21,6 +21,9 @@ MIN_WORDS = 5
 # shorter, and it keeps a 10 MB document linear instead of quadratic.
 WINDOW = 1000
 _CHUNK = 256
+# A sentence rarely restates more than a handful of earlier ones; the closest few
+# are enough to find them and bound the work on pathological input.
+MAX_CANDIDATES = 8
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -37,24 +40,49 @@ def content_words(text: str) -> frozenset[str]:
     return frozenset(w for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _STOP)
 
 
-def pair_features(cosine: np.ndarray, earlier: list[str], later: list[str]) -> np.ndarray:
+def sentence_profile(text: str) -> tuple[frozenset[str], int]:
+    """What the pair features need of one sentence: its content words and its length."""
+    return content_words(text), len(text.split())
+
+
+def pair_features(cosine, earlier: list[tuple[frozenset[str], int]], later: list[tuple[frozenset[str], int]]) -> np.ndarray:
     """Features of sentence pairs: cosine, content-word overlap, and length balance.
 
     Embedding similarity alone confuses "about the same topic" with "the same
     point"; shared content words and similar length separate the two.
     """
     rows = []
-    for cos, a, b in zip(cosine, earlier, later):
-        wa, wb = content_words(a), content_words(b)
-        union = len(wa | wb) or 1
-        overlap = len(wa & wb)
-        shorter, longer = sorted((len(a.split()), len(b.split())))
-        rows.append((float(cos), overlap / union, overlap / (min(len(wa), len(wb)) or 1), shorter / max(longer, 1)))
+    for cos, (words_a, length_a), (words_b, length_b) in zip(cosine, earlier, later):
+        overlap = len(words_a & words_b)
+        union = len(words_a | words_b) or 1
+        shorter, longer = sorted((length_a, length_b))
+        rows.append((float(cos), overlap / union, overlap / (min(len(words_a), len(words_b)) or 1), shorter / max(longer, 1)))
     return np.asarray(rows, dtype=np.float64).reshape(-1, 4)
 
 
-def candidate_pairs(vectors: np.ndarray, floor: float, window: int = WINDOW) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(earlier, later, cosine) for every pair within ``window`` whose cosine reaches ``floor``."""
+def lowest_flaggable_cosine(model, threshold: float) -> float:
+    """The cosine below which no pair can reach ``threshold``, whatever its other features.
+
+    The other features lie in [0, 1]; the best case for each is the end its
+    coefficient favours. Pairs under this cosine are skipped without loss.
+    """
+    coefficients = model[-1].coef_[0] / model[0].scale_
+    best_case = [1.0 if c > 0 else 0.0 for c in coefficients[1:]]
+    grid = np.linspace(0.0, 1.0, 1001)
+    probability = model.predict_proba(np.column_stack([grid, np.tile(best_case, (len(grid), 1))]))[:, 1]
+    reachable = np.nonzero(probability >= threshold)[0]
+    return float(grid[reachable[0]]) if len(reachable) else 1.0
+
+
+def candidate_pairs(
+    vectors: np.ndarray, floor: float, window: int = WINDOW, per_sentence: int = MAX_CANDIDATES
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(earlier, later, cosine) for the closest earlier sentences of each sentence.
+
+    Each sentence is compared with the ``window`` sentences before it; of those
+    whose cosine reaches ``floor`` it keeps the ``per_sentence`` closest. Work
+    stays linear in the document's length.
+    """
     n = len(vectors)
     earlier, later, cosines = [], [], []
     for start in range(0, n, _CHUNK):
@@ -63,15 +91,22 @@ def candidate_pairs(vectors: np.ndarray, floor: float, window: int = WINDOW) -> 
         sims = vectors[start:stop] @ vectors[low:stop].T
         rows = np.arange(start, stop)[:, None]
         cols = np.arange(low, stop)[None, :]
-        keep = (cols < rows) & (rows - cols <= window) & (sims >= floor)
-        r, c = np.nonzero(keep)
+        sims = np.where((cols < rows) & (rows - cols <= window), sims, -np.inf)
+        if sims.shape[1] > per_sentence:
+            top = np.argpartition(-sims, per_sentence - 1, axis=1)[:, :per_sentence]
+        else:
+            top = np.broadcast_to(np.arange(sims.shape[1]), sims.shape)
+        picked = np.take_along_axis(sims, top, axis=1)
+        r, k = np.nonzero(picked >= floor)
         later.append(r + start)
-        earlier.append(c + low)
-        cosines.append(sims[r, c])
+        earlier.append(top[r, k] + low)
+        cosines.append(picked[r, k])
     if not later:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=np.float32)
-    return np.concatenate(earlier), np.concatenate(later), np.concatenate(cosines)
+    earlier_all, later_all, cos_all = np.concatenate(earlier), np.concatenate(later), np.concatenate(cosines)
+    order = np.lexsort((earlier_all, later_all))
+    return earlier_all[order], later_all[order], cos_all[order]
 
 
 @register
@@ -97,8 +132,9 @@ class Repetition(Check):
         earlier, later, cosines = candidate_pairs(vectors, self.candidate_floor_)
         if len(later) == 0:
             return eligible, earlier, later, np.zeros(0)
-        clean = [analysis.sentences[i].clean for i in eligible]
-        features = pair_features(cosines, [clean[i] for i in earlier], [clean[j] for j in later])
+        involved = np.union1d(earlier, later)
+        profiles = {int(i): sentence_profile(analysis.sentences[eligible[i]].clean) for i in involved}
+        features = pair_features(cosines, [profiles[int(i)] for i in earlier], [profiles[int(j)] for j in later])
         return eligible, earlier, later, self.model_.predict_proba(features)[:, 1]
 
     def run(self, analysis: Analysis) -> CheckResult:

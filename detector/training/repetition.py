@@ -19,7 +19,7 @@ import click
 import numpy as np
 
 from ..artifacts import ArtifactStore
-from ..checks.repetition import ELIGIBLE_KINDS, MIN_WORDS, candidate_pairs, pair_features
+from ..checks.repetition import ELIGIBLE_KINDS, MIN_WORDS, candidate_pairs, lowest_flaggable_cosine, pair_features, sentence_profile
 from ..encoders import Encoder
 from ..segment import segment
 from .data import news_rows, read_rows
@@ -58,7 +58,7 @@ def _features(pairs: list[dict], encoder: Encoder) -> np.ndarray:
     earlier = [p["earlier_text"] for p in pairs]
     later = [p["later_text"] for p in pairs]
     a, b = encoder.encode(earlier), encoder.encode(later)
-    return pair_features(np.sum(a * b, axis=1), earlier, later)
+    return pair_features(np.sum(a * b, axis=1), [sentence_profile(t) for t in earlier], [sentence_profile(t) for t in later])
 
 
 def _model():
@@ -110,9 +110,7 @@ def train(store: ArtifactStore, profile: str) -> dict:
     cv_scores = cross_val_predict(_model(), x_train, y_train, cv=folds, method="predict_proba")[:, 1]
     threshold = _pick_threshold(y_train, cv_scores)
     model = _model().fit(x_train, y_train)
-    # Pairs under the lowest positive cosine seen in training are never scored;
-    # the margin keeps paraphrases the encoder rates a little lower.
-    floor = float(np.clip(x_train[y_train == 1, 0].min() - 0.05, 0.3, 0.8))
+    floor = lowest_flaggable_cosine(model, threshold)
     metrics = {
         "train_cv": _binary_metrics(y_train, cv_scores, threshold),
         "test": _binary_metrics(y_test, model.predict_proba(x_test)[:, 1], threshold),
@@ -196,7 +194,8 @@ def sample(out: Path, per_bin: dict[str, int] | None = None) -> int:
         eligible = [s for s in segment(row["text"]).sentences if s.kind in ELIGIBLE_KINDS and s.words >= MIN_WORDS]
         if len(eligible) < 3:
             continue
-        earlier, later, cosines = candidate_pairs(encoder.encode([s.clean for s in eligible]), SAMPLE_BINS[0])
+        vectors = encoder.encode([s.clean for s in eligible])
+        earlier, later, cosines = candidate_pairs(vectors, SAMPLE_BINS[0], per_sentence=len(eligible))
         if not len(cosines):
             continue
         k = rng.randrange(len(cosines))  # one pair per document keeps the set diverse
