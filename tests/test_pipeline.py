@@ -161,3 +161,18 @@ def test_filtered_report(fast_detector, example_text):
     assert report.filtered(ignore=["filler"]).flags == []
     assert report.filtered(ignore=["filler.repetition"]).flags == []
     assert len(report.filtered(ignore=["filler.other"]).flags) == len(report.flags)
+
+
+def test_fast_linear_probabilities_match_scikit_learn():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from detector.scoring import probability_function
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(200, 5)) * [1, 10, 0.1, 5, 2] + [0, 3, -1, 0, 7]
+    y = (x[:, 0] + x[:, 1] / 10 > 0.3).astype(int)
+    model = make_pipeline(StandardScaler(), LogisticRegression()).fit(x, y)
+    fast = probability_function(model, n_features=5)
+    assert np.allclose(fast(x), model.predict_proba(x)[:, 1])

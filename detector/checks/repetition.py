@@ -13,6 +13,7 @@ import re
 import numpy as np
 
 from ..artifacts import ArtifactStore
+from ..scoring import probability_function
 from .base import Analysis, Check, CheckResult, register
 
 ELIGIBLE_KINDS = ("sentence", "list_item")
@@ -118,6 +119,7 @@ class Repetition(Check):
     def load(self, store: ArtifactStore, profile: str) -> "Repetition":
         artifact = store.load_joblib(f"repetition/{profile}.joblib")
         self.model_ = artifact["model"]
+        self.probability_ = probability_function(self.model_, n_features=4)
         self.threshold_ = float(artifact["threshold"])
         self.candidate_floor_ = float(artifact["candidate_floor"])
         return self
@@ -135,7 +137,7 @@ class Repetition(Check):
         involved = np.union1d(earlier, later)
         profiles = {int(i): sentence_profile(analysis.sentences[eligible[i]].clean) for i in involved}
         features = pair_features(cosines, [profiles[int(i)] for i in earlier], [profiles[int(j)] for j in later])
-        return eligible, earlier, later, self.model_.predict_proba(features)[:, 1]
+        return eligible, earlier, later, self.probability_(features)
 
     def run(self, analysis: Analysis) -> CheckResult:
         eligible, earlier, later, probability = self.pair_probabilities(analysis)
