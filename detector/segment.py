@@ -351,16 +351,26 @@ _INLINE_MARKUP = re.compile(
 )
 
 
+_MARKUP_CHARACTERS = re.compile(r"[*_`\[<\\~]")
+
+
 def _mask_markdown(raw: str, kind: str, plain: bool) -> tuple[str, str]:
     """Two views of ``raw`` of its exact length: one for the splitter, one for the models."""
+    needs_prefix = kind == "list_item" or ">" in raw or (kind == "heading" and not plain and "#" in raw)
+    needs_inline = not plain and _MARKUP_CHARACTERS.search(raw) is not None
+    if not needs_prefix and not needs_inline:
+        return raw, raw  # most sentences of news copy carry no markup at all
     split = list(raw)
     clean = list(raw)
 
     def mask(a: int, b: int, replacement: str) -> None:
-        for i in range(a, b):
-            if raw[i] not in "\r\n":
-                split[i] = " "
-                clean[i] = replacement
+        piece = raw[a:b]
+        if "\n" in piece or "\r" in piece:
+            split[a:b] = [c if c in "\r\n" else " " for c in piece]
+            clean[a:b] = [c if c in "\r\n" else replacement for c in piece]
+        else:
+            split[a:b] = " " * (b - a)
+            clean[a:b] = replacement * (b - a)
 
     # Line prefixes: quote markers on every line; a list marker or # on the first.
     offset = 0
@@ -373,7 +383,7 @@ def _mask_markdown(raw: str, kind: str, plain: bool) -> tuple[str, str]:
         for match in pattern.finditer(line):
             mask(offset + match.start(), offset + match.end(), " ")
         offset += len(line)
-    if not plain:
+    if needs_inline:
         for match in _INLINE_MARKUP.finditer(raw):
             group = match.lastgroup
             if group in ("html", "image"):
