@@ -13,7 +13,8 @@ The API other checks use (the contradiction check among them) is three names:
     ``noun`` is what a count counts ("suspects"), ``label`` the table row/column it
     sits under ("Suspects Repatriated"). ``kind`` is a statistic kind (count,
     percent, money, measure, duration, ratio, number) or a non-statistic (year,
-    date, time, age, address, ordinal, period, score, identifier);
+    date, time, age, address, ordinal, period, score, identifier, other: a bare
+    spelled-out number such as "the two" or a list marker);
     ``is_statistic`` says which. ``approx`` names the qualifier (over, at_least,
     under, at_most, nearly, about, range, vague, or None for exact). ``support``
     and ``source`` are filled in by the figures check ("sourced" | "vague" |
@@ -55,7 +56,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .segment import Document, Sentence
 
 STATISTIC_KINDS = ("count", "percent", "money", "measure", "duration", "ratio", "number")
-OTHER_KINDS = ("year", "date", "time", "age", "address", "ordinal", "period", "score", "identifier")
+OTHER_KINDS = ("year", "date", "time", "age", "address", "ordinal", "period", "score", "identifier", "other")
 KINDS = STATISTIC_KINDS + OTHER_KINDS
 APPROXIMATIONS = ("over", "at_least", "under", "at_most", "nearly", "about", "range", "vague")
 SUPPORT_LABELS = ("sourced", "vague", "none")
@@ -159,7 +160,7 @@ _WORD_SEQUENCE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _VAGUE_PLURAL = re.compile(
-    r"\b(?:(?P<tens>tens|hundreds|dozens)\s+of\s+)?(?P<word>dozens|scores|hundreds|thousands|millions|billions)\s+of\b",
+    r"\b(?:(?P<tens>tens|hundreds|dozens)\s+of\s+)?(?P<word>dozens|scores|hundreds|thousands|millions|billions)(?:\s+of\b|(?=\s+(?:have|had|were|are|was|in|more|protested|marched|died|fled|gathered|attended|turned|lined|took|of)\b|[\s,.;]*$|\s*[,.;]))",
     re.IGNORECASE,
 )
 _VAGUE_SCALE = {"tens": 10.0, "dozens": 12.0, "scores": 20.0, "hundreds": 100.0, "thousands": 1e3, "millions": 1e6, "billions": 1e9}
@@ -168,6 +169,7 @@ _FRACTION = re.compile(
     re.IGNORECASE,
 )
 _FRACTION_VALUES = {"half": 50.0, "third": 100 / 3, "quarter": 25.0, "fifth": 20.0, "two thirds": 200 / 3, "three quarters": 75.0}
+_HALF_POSITION = re.compile(r"\b(?:first|second|front|rear|back|other|top|bottom|latter|former|early|late|upper|lower|northern|southern|eastern|western)\s+$", re.IGNORECASE)
 _ORDINAL_WORDS = re.compile(
     r"\b(?:first|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|"
     r"sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|fortieth|fiftieth|hundredth|thousandth)\b",
@@ -181,7 +183,8 @@ _WEEKDAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 # One scanner for every number core; the first alternative that matches at a position wins.
 _CORE = re.compile(
     r"""(?P<numdate>\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b)
-    | (?P<clock>\b\d{1,2}[:.]\d{2}\s?(?:[ap]\.?m\b\.?)|\b\d{1,2}:\d{2}(?!\d))
+    | (?P<clock>\b\d{1,2}[:.]\d{2}\s?(?:[ap]\.?m\b\.?)|\b\d{1,2}:\d{2}(?::\d{2})?(?!\d)|\b\d{1,2}[.:]\d{2}(?=\s?(?:BST|GMT|UTC|ET|EST|EDT|PST|PDT|CET|CEST|local\s+time|hrs)\b))
+    | (?P<slash>\b\d{1,4}/\d{1,4}\b(?!/))
     | (?P<ampm>\b\d{1,2}\s?[ap]\.?m\b\.?)
     | (?P<digits>\d+(?:,\d{3})*(?:\.\d+)?)
     """,
@@ -210,7 +213,7 @@ _OR_MORE = re.compile(r"^\s+(?:or\s+(?:more|over|above)|and\s+(?:up|above|over)|
 _OR_SO = re.compile(r"^\s+(?:or\s+so|odd)\b", re.IGNORECASE)
 _ORDINAL_SUFFIX = re.compile(r"^(?:st|nd|rd|th)\b", re.IGNORECASE)
 _DECADE = re.compile(r"^'?s\b")
-_AGE_AFTER = re.compile(r"^(?:[-\s]years?[-\s]old\b|[-\s]year[-\s]olds?\b|[-\s]month[-\s]old\b|\s+years?\s+of\s+age\b|[-\s]yo\b)", re.IGNORECASE)
+_AGE_AFTER = re.compile(r"^(?:[-\s]years?[-\s]olds?\b|[-\s](?:month|week|day)s?[-\s]olds?\b|\s+years?\s+of\s+age\b|[-\s]yo\b|[-\s](?:month|year|week)s?\s+(?:birthday|anniversary|celebration)\b)", re.IGNORECASE)
 _AGE_BEFORE = re.compile(r"(?:\baged?|\bages|\bat\s+the\s+age\s+of|\bage\s+of)\s+$", re.IGNORECASE)
 _AGE_APPOSITION_BEFORE = re.compile(r"\b[A-Z][a-z'’-]+,\s$|\b[A-Z][a-z'’-]+\s\($")
 _AGE_APPOSITION_AFTER = re.compile(r"^(?:,|\))")
@@ -225,7 +228,16 @@ _IDENTIFIER_BEFORE = re.compile(
     r"Model|Version|Issue|Part|Figure|Table|Class|Division|League|Precinct|Region|Zone|Post|Battalion|Brigade|Squadron)\s?#?$"
 )
 _HASH_BEFORE = re.compile(r"(?:#|№)\s?$")
-_TOP_BEFORE = re.compile(r"\b(?:top|number|No\.)\s$", re.IGNORECASE)
+_TOP_BEFORE = re.compile(r"\b(?:top|number|No\.|last|high|final|best|worst)\s$", re.IGNORECASE)
+_DEFINITE_BEFORE = re.compile(r"\b(?:the|these|those|both|latter|former)\s+$", re.IGNORECASE)
+_REFERENCE_BEFORE = re.compile(r"\b(?:the|these|those|latter|former|number|us|we|you)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_SERIES_BEFORE = re.compile(r"\b(?:season|series|episode|chapter|race|round|stage|game|week|day|level|phase|grade|tier|part|act|book|volume|year|pages?|row|seat|gate|room|unit)\s$", re.IGNORECASE)
+_CAPITALISED_NAME_BEFORE = re.compile(r"(?:^|[^.!?:;\s]\s|[,(]\s?)([A-Z][\w'’.&-]*)\s$")
+_EMERGENCY = re.compile(r"\b(?:call(?:ed|ing|s)?|dial(?:led|ed|ing)?|ring|phone|on)\s+$", re.IGNORECASE)
+_LIST_MARKER_AFTER = re.compile(r"^\.\s+[“\"']?[A-Z]")
+_TURNS_AGE_BEFORE = re.compile(r"\b(?:turns?|turned|turning)\s+$|\b(?:was|is|aged|been|be|being)\s+$", re.IGNORECASE)
+_AGE_SUBJECT_BEFORE = re.compile(r"\b(?:(?:he|she|I|who|[A-Z][\w'’-]+),?\s+(?:was|is|would\s+have\s+been|will\s+be|had\s+been)|turns|turned|turning|turn)\s+$")
+_AGE_CONTEXT_AFTER = re.compile(r"^\s*(?:when|this\s+year|at\s+the\s+time|on\b|in\b)|^\s*[.,;!)]|^\s*$", re.IGNORECASE)
 _YEAR_CONTEXT_BEFORE = re.compile(
     r"(?:\b(?:in|since|by|from|until|till|of|during|before|after|early|late|mid|circa|year|season|around|between|through|"
     r"fiscal|FY|class\s+of|spring|summer|autumn|fall|winter|" + _MONTHS + r")\s*[-,]?\s?|\b\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTHS + r",?\s|[(’'])$",
@@ -245,7 +257,7 @@ _DURATION_UNITS = {
     "hour": "hours", "hours": "hours", "hrs": "hours", "day": "days", "days": "days", "week": "weeks", "weeks": "weeks",
     "month": "months", "months": "months", "year": "years", "years": "years", "yrs": "years", "decade": "decades",
     "decades": "decades", "century": "centuries", "centuries": "centuries", "fortnight": "weeks", "nights": "nights",
-    "night": "nights", "seasons": "seasons", "season": "seasons", "terms": "terms", "term": "terms",
+    "night": "nights",
 }
 _MEASURE_UNITS = {
     "km": "km", "kilometres": "km", "kilometers": "km", "kilometre": "km", "kilometer": "km", "miles": "miles", "mile": "miles",
@@ -253,7 +265,7 @@ _MEASURE_UNITS = {
     "centimeters": "cm", "mm": "mm", "millimetres": "mm", "millimeters": "mm", "ft": "ft", "feet": "ft", "foot": "ft",
     "inches": "in", "inch": "in", "yards": "yd", "yard": "yd", "kg": "kg", "kilograms": "kg", "kilogrammes": "kg", "kilos": "kg",
     "g": "g", "grams": "g", "grammes": "g", "mg": "mg", "milligrams": "mg", "lb": "lb", "lbs": "lb", "tonnes": "t", "tons": "t",
-    "tonne": "t", "ton": "t", "ounces": "oz", "oz": "oz", "stone": "st", "litres": "l", "liters": "l", "litre": "l",
+    "tonne": "t", "ton": "t", "ounces": "oz", "oz": "oz", "in": "in", "stone": "st", "litres": "l", "liters": "l", "litre": "l",
     "liter": "l", "gallons": "gal", "gallon": "gal", "barrels": "bbl", "barrel": "bbl", "acres": "acres", "acre": "acres",
     "hectares": "ha", "hectare": "ha", "mph": "mph", "km/h": "km/h", "kmh": "km/h", "kph": "km/h", "knots": "knots",
     "degrees": "degrees", "degree": "degrees", "°c": "°C", "°f": "°F", "c": "°C", "f": "°F", "°": "degrees", "mw": "MW",
@@ -262,10 +274,10 @@ _MEASURE_UNITS = {
     "pts": "points", "goals": "goals", "runs": "runs", "wickets": "wickets", "laps": "laps", "votes": "votes", "seats": "seats",
 }
 # Glued suffixes that make "100m", "5km", "3kg" one token.
-_GLUED_UNIT = re.compile(r"^(?:km/h|kmh|kph|km|mph|cm|mm|kg|mg|lbs?|ft|mw|gw|kwh|kw|gb|tb|mb|°[cf]|°|m|g|t|c|f)\b", re.IGNORECASE)
-_PERIOD_AFTER = re.compile(r"^\s+(?:ago|later|earlier|before|after|prior|previously|since|on|running|in\s+a\s+row|straight|old)\b", re.IGNORECASE)
+_GLUED_UNIT = re.compile(r"^(?:km/h|kmh|kph|km|mph|cm|mm|kg|mg|lbs?|ft|in|mw|gw|kwh|kw|gb|tb|mb|°[cf]|°|m|g|t|c|f)\b", re.IGNORECASE)
+_PERIOD_AFTER = re.compile(r"^\s+(?:ago|later|earlier|before|after|prior|previously|since|on|old|away|from\s+now|into)\b", re.IGNORECASE)
 _PERIOD_BEFORE = re.compile(
-    r"\b(?:past|last|next|previous|coming|within|first|final|recent|every|each|per|after|nearly|for\s+the\s+(?:first|second|third)\s+time\s+in)\s+$",
+    r"\b(?:past|last|next|previous|coming|first|final|recent|every|each|per|for\s+the\s+(?:first|second|third)\s+time\s+in)\s+(?:just\s+|only\s+|about\s+|around\s+|almost\s+|nearly\s+|over\s+|more\s+than\s+|less\s+than\s+)?$",
     re.IGNORECASE,
 )
 _APPROX_BEFORE = [
@@ -276,6 +288,7 @@ _APPROX_BEFORE = [
     ("nearly", re.compile(r"\b(?:nearly|almost|just\s+under|close\s+to|approaching|just\s+shy\s+of|shy\s+of|not\s+quite|almost\s+exactly)\s+$", re.IGNORECASE)),
     ("about", re.compile(r"(?:\b(?:about|around|approximately|approx\.?|roughly|some|an\s+estimated|estimated|circa|c\.|ca\.|nearly\s+about|upwards|in\s+the\s+region\s+of|something\s+like|a\s+reported|reportedly)\s+|~\s?|≈\s?)$", re.IGNORECASE)),
 ]
+_APPROX_WORD = re.compile(r"(?:About|Around|Over|Nearly|Almost|Some|Roughly|Approximately|Between|From|Only|Just|Under|Below|Up|More|Less|Fewer|At|By|To|Since|Until|With|Of|And|Or|The|A|An|All|Each|Every|Another|Another|Total|Overall|Estimated)", re.IGNORECASE)
 _BETWEEN_BEFORE = re.compile(r"\b(?:between|from)\s+$", re.IGNORECASE)
 _NEGATIVE_BEFORE = re.compile(r"(?:^|[\s(])[-−]$")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
@@ -393,7 +406,7 @@ def _scan(masked: str) -> list[_Draft]:
         d.noun = _counted_noun(masked, end)
         keep(d)
     for match in _FRACTION.finditer(masked):
-        if not free(match.start(), match.end()):
+        if not free(match.start(), match.end()) or _HALF_POSITION.search(masked[max(0, match.start() - 12) : match.start()]):
             continue
         key = re.sub(r"^(?:a|one)\s+", "", match.group("num").lower()).replace("-", " ")
         key = re.sub(r"\s+", " ", key)
@@ -422,6 +435,8 @@ def _scan(masked: str) -> list[_Draft]:
             keep(_Draft(match.start(), match.end(), None, "date"))
         elif group in ("clock", "ampm"):
             keep(_Draft(match.start(), match.end(), None, "time"))
+        elif group == "slash":
+            keep(_Draft(match.start(), match.end(), None, "identifier"))  # "24/7", "18/30", "9/11"
         else:
             d = _read_digits(masked, match.start(), match.end())
             if d is not None and free(d.start, d.end):
@@ -456,11 +471,27 @@ def _read_digits(masked: str, start: int, end: int) -> _Draft | None:
     prev = masked[start - 1] if start else ""
     nxt = masked[end] if end < len(masked) else ""
     # "G20", "COVID-19", "F-35", "H1N1": a number glued to letters names a thing.
+    if prev in "-–/" and start >= 2 and masked[start - 2].isdigit():
+        return None  # the second half of a score or code whose first half was read already
     if prev.isalpha() or (prev in "-_/" and start >= 2 and masked[start - 2].isalpha()) or prev == "_":
         end = _glued_end(masked, end)
         return _Draft(start, end, None, "identifier")
-    if digits.endswith(".") :
+    if digits.endswith("."):
         digits, end = digits[:-1], end - 1
+    after = masked[end : end + _CONTEXT]
+    if (prev == "." and (start < 2 or not masked[start - 2].isalnum())) or (prev == "[" and after[:1] == "]") or (
+        len(digits) > 1 and digits[0] == "0" and digits[1:2].isdigit()
+    ) or re.search(r"[\"']\w+[\"']\s*:\s*$", before) or re.match(r"^-\d+-\d", after):
+        return _Draft(start, _glued_end(masked, end), None, "identifier")  # ".45", "[13]", "007", JSON ids, "1-2-3"
+    if _LIST_MARKER_AFTER.match(after) and (not before.strip() or re.search(r"[.!?:\"“”']\s*$", before)):
+        return _Draft(start, end, None, "other")  # a list marker: "1. This is ..."
+    if digits in ("911", "999", "101", "112", "111") and (_EMERGENCY.search(before) or re.match(r"^\s+call", after)):
+        return _Draft(start, end, None, "identifier")
+    name = _CAPITALISED_NAME_BEFORE.search(before)
+    if name and not name.group(1).endswith((".", "'s", "’s")) and not _CURRENCY_BEFORE.search(before) and name.group(1).lower() not in _NOUN_STOP and not re.fullmatch(
+        _MONTHS + r"\.?|" + _WEEKDAYS, name.group(1)
+    ) and not _APPROX_WORD.fullmatch(name.group(1)):
+        return _Draft(start, _glued_end(masked, end) if nxt.isalpha() else end, None, "identifier")  # "Maroon 5", "London 2012"
     value = _number_from_digits(digits)
     if value is None:
         return _Draft(start, _glued_end(masked, end), None, "identifier")
@@ -497,9 +528,22 @@ def _read_words(masked: str, match: re.Match) -> _Draft | None:
         return None
     value = words_value(phrase)
     if value is None:
-        return _Draft(match.start(), match.end(), None, "number", spelled=True)
+        return _Draft(match.start(), match.end(), None, "other", spelled=True)
+    before = masked[max(0, match.start() - _CONTEXT) : match.start()]
+    after = masked[match.end() : match.end() + _CONTEXT]
+    mid_sentence = bool(before.strip()) and not re.search(r"[.!?:\"“‘(]\s*$", before)
+    if phrase[:1].isupper() and mid_sentence:
+        return _Draft(match.start(), match.end(), None, "identifier", spelled=True)  # "Six Flags", "Fifty Shades", "BBC Two"
+    if _IDENTIFIER_BEFORE.search(before) or _SERIES_BEFORE.search(before):
+        return _Draft(match.start(), match.end(), None, "identifier", spelled=True)  # "season two", "race eight"
+    if _TOP_BEFORE.search(before):
+        return _Draft(match.start(), match.end(), value, "ordinal", spelled=True)  # "top five", "the last eight"
     d = _Draft(match.start(), match.end(), value, spelled=True)
     _read_around(masked, d, spelled=True, digits=None)
+    if d.approx is None and d.value is not None and d.value <= 10 and (
+        (d.kind == "number" and _REFERENCE_BEFORE.search(before)) or (d.kind in ("number", "count") and _DEFINITE_BEFORE.search(before))
+    ):
+        d.kind = "other"  # "the two", "these two", "baby number two": a reference, not a count
     return d
 
 
@@ -581,15 +625,17 @@ def _read_around(masked: str, d: _Draft, *, spelled: bool, digits: str | None) -
                 and "." not in digits
                 and value < 200
                 and second_value < 200
-                and _SCORE_CONTEXT.search(masked[max(0, start - 60) : min(len(masked), end + second_len + join.end() + 40)])
+                and (second_value <= value or _SCORE_CONTEXT.search(masked[max(0, start - 60) : min(len(masked), end + second_len + join.end() + 40)]))
                 and not _PERCENT.match(rest[second_len:])
+                and not re.match(r"^\s?(?:[a-z]+\s+)?(?:" + "|".join(sorted(_DURATION_UNITS)) + r")\b", rest[second_len:])
+                and not (second_value > value and _counted_noun(rest, second_len) is not None)
             )
             if score_like:
                 d.start, d.end, d.value, d.kind = start, end + join.end() + second_len, None, "score"
                 d.low, d.high = value, second_value
                 return
-            if digits is not None and is_dash and len(digits) == 4 and 1500 <= value <= 2100 and (
-                second_value <= 99 or 1500 <= second_value <= 2100
+            if digits is not None and len(digits) == 4 and 1500 <= value <= 2100 and (
+                (is_dash and second_value <= 99) or (1500 <= second_value <= 2100 and float(second_value).is_integer())
             ):
                 d.start, d.end, d.value, d.kind = start, end + join.end() + second_len, value, "year"
                 return
@@ -650,7 +696,7 @@ def _read_around(masked: str, d: _Draft, *, spelled: bool, digits: str | None) -
                 after = masked[end : end + _CONTEXT]
             elif gap == "-" and lower not in _MEASURE_UNITS:
                 pass
-            elif (gap and lower in _MEASURE_UNITS and not (lower in ("m", "g", "t", "c", "f", "mi", "sq", "square", "cubic") and gap)) or (
+            elif (gap and lower in _MEASURE_UNITS and not (lower in ("m", "g", "t", "c", "f", "mi", "sq", "square", "cubic", "in") and gap)) or (
                 not gap and _GLUED_UNIT.match(after)
             ):
                 if not gap:
@@ -665,6 +711,9 @@ def _read_around(masked: str, d: _Draft, *, spelled: bool, digits: str | None) -
     # Years, dates, ages, addresses, identifiers: numbers that are not statistics.
     integer = value is not None and float(value).is_integer()
     plain_digits = digits is not None and "," not in digits and "." not in digits
+    if kind == "number" and plain_digits and (_MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after)):
+        d.start, d.end, d.value, d.kind = (d.start, end, value, "year" if len(digits) == 4 else "date")
+        return
     if kind == "number" and plain_digits and approx is None:
         if _DECADE.match(after) and len(digits) in (2, 4):
             d.start, d.end, d.value, d.kind = start, end + _DECADE.match(after).end(), value, "year"
@@ -681,7 +730,9 @@ def _read_around(masked: str, d: _Draft, *, spelled: bool, digits: str | None) -
         if _STREET.match(masked[end : end + 60]):
             d.start, d.end, d.value, d.kind = start, end, value, "address"
             return
-        if _IDENTIFIER_BEFORE.search(before) or _HASH_BEFORE.search(before):
+        if _IDENTIFIER_BEFORE.search(before) or _HASH_BEFORE.search(before) or (
+            _SERIES_BEFORE.search(before) and _counted_noun(masked, end) is None
+        ):
             d.start, d.end, d.value, d.kind = start, end, value, "identifier"
             return
         if _TOP_BEFORE.search(before) and value <= 100:
@@ -692,13 +743,20 @@ def _read_around(masked: str, d: _Draft, *, spelled: bool, digits: str | None) -
         if age_after:
             d.start, d.end, d.value, d.kind = start, d.end + age_after.end(), value, "age"
             return
+        apposition = _AGE_APPOSITION_BEFORE.search(before) or (
+            (word := re.search(r"\b([^\W\d_][^\W\d_'’-]*),\s(?:then\s|now\s)?$", before)) is not None and word.group(1).lower() not in _NOUN_STOP
+        )
         if kind == "number" and (_AGE_BEFORE.search(before) or (
-            _AGE_APPOSITION_BEFORE.search(before) and _AGE_APPOSITION_AFTER.match(after) and plain_digits
-        )):
+            apposition and (_AGE_APPOSITION_AFTER.match(after) or re.match(r"^[.!]?\s*$", after[:3])) and plain_digits
+        ) or (_AGE_SUBJECT_BEFORE.search(before) and _AGE_CONTEXT_AFTER.match(after) and plain_digits)):
             d.start, d.end, d.value, d.kind = start, end, value, "age"
             return
-    if kind == "duration" and (_PERIOD_AFTER.match(after) or _PERIOD_BEFORE.search(before)) and approx is None:
+    if kind == "duration" and (_PERIOD_AFTER.match(after) or _PERIOD_BEFORE.search(masked[max(0, start - _CONTEXT) : start])):
         kind = "period"
+    if kind == "duration" and re.match(r"^\s?(?:birthday|anniversary|celebration)\b", after, re.IGNORECASE):
+        kind = "age"
+    if kind == "duration" and re.search(r"[A-Z]", masked[d.end : end]) and not masked[d.end : end].isupper():
+        kind = "identifier"  # "12 Years a Slave", "How to Lose a Guy in 10 Days": a title
     if kind == "duration" and re.match(r"^[-\s]old\b", after, re.IGNORECASE):
         kind = "age"
 
@@ -747,7 +805,7 @@ def _counted_noun(masked: str, end: int) -> str | None:
             break  # punctuation ends the phrase
         if words and len(between) > 2:
             break
-        if not words and between and not between.isspace() and between != "":
+        if not words and between and not between.isspace() and between != "-":
             break
         word = match.group().strip("'’-")
         lower = word.lower()
@@ -761,7 +819,7 @@ def _counted_noun(masked: str, end: int) -> str | None:
         return None
     for word in words:
         lower = word.lower()
-        if lower in _COLLECTIVE or (lower.endswith("s") and not lower.endswith(("ss", "us", "is")) and len(lower) > 2):
+        if lower in _COLLECTIVE or lower.endswith("men") or (lower.endswith("s") and not lower.endswith(("ss", "us", "is")) and len(lower) > 2):
             return lower
     head = words[0].lower()
     if head.endswith(("ed", "ing", "ly")) or head in _MEASURE_UNITS or head in _DURATION_UNITS:
@@ -859,3 +917,235 @@ def _label_noun(label: str) -> str | None:
 
 def _table_context(sentence: "Sentence") -> _TableContext:
     return _TableContext(sentence)
+
+
+# ---------------------------------------------------------------------------
+# Consistency across the article
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """A figure that does not fit the others: where, which sentences it conflicts with, and why."""
+
+    sentence: int
+    related: tuple[int, ...]
+    score: float
+    message: str
+    kind: str
+    evidence: dict[str, Any]
+
+
+# Rule confidences, not trained probabilities: arithmetic facts score higher than
+# judgements of scale. They order flags; they are not tuned to any data.
+_SCORE_SUM = 0.9
+_SCORE_SHARE = 0.9
+_SCORE_APPROX = 0.8
+_SCORE_MAGNITUDE = 0.7
+_OUT_OF_LINE = 10.0  # an order of magnitude from the others
+_SAME_SCALE = 3.0  # figures within this factor plausibly count the same thing
+_GENERIC_NOUNS = frozenset("people persons individuals men women total in all".split())
+_TOTAL_BEFORE = re.compile(r"\b(?:a\s+total\s+of|in\s+total|in\s+all|altogether|total(?:ling|ing)?|overall|combined)\s+(?:of\s+)?$", re.IGNORECASE)
+_TOTAL_AFTER = re.compile(r"^[^.;]{0,40}?\b(?:in\s+total|in\s+all|altogether|combined)\b", re.IGNORECASE)
+_INCLUDING_AFTER = re.compile(r"^[^.;]{0,60}?(?:,\s*|\s+)(?P<how>including|among\s+them|of\s+whom|of\s+which|:|—|–)\s", re.IGNORECASE)
+_GROWTH = re.compile(r"\b(?:rose|rise|rises|risen|increase[sd]?|up|grew|grow|growth|jump(?:ed|s)?|surge[sd]?|higher|more|gain(?:ed|s)?|"
+                     r"soar(?:ed|s)?|climb(?:ed|s)?|fell|fall|drop(?:ped|s)?|decline[sd]?|down|lower|cut|increase|boost(?:ed)?|than|times)\b",
+                     re.IGNORECASE)
+_CONTRAST = re.compile(r"\b(?:while|whereas|compared|versus|vs\.?|against|than|but)\b", re.IGNORECASE)
+
+
+def consistency_issues(figures: list[Figure], document: "Document | None" = None) -> list[Issue]:
+    """Figures that do not fit the rest of the article (see the module docstring of the figures check)."""
+    stats = [f for f in figures if f.is_statistic and f.value is not None and math.isfinite(f.value)]
+    issues: list[Issue] = []
+    issues += _out_of_line(stats, document)
+    issues += _incompatible_approximations(stats, document)
+    issues += _sums(stats, document)
+    issues += _shares(stats, document)
+    # One issue per sentence and kind is enough for an editor.
+    seen: set[tuple[int, str]] = set()
+    unique = []
+    for issue in issues:
+        key = (issue.sentence, issue.kind)
+        if key not in seen:
+            seen.add(key)
+            unique.append(issue)
+    return unique
+
+
+def _where(document: "Document | None", sentence: int) -> str:
+    if document is None or sentence >= len(document.sentences):
+        return f"sentence {sentence + 1}"
+    return f"line {document.line_col(document.sentences[sentence].start)[0]}"
+
+
+def _describe(f: Figure) -> str:
+    what = f.label or f.noun
+    return f'"{f.text}"' + (f" {what}" if what and what.lower() not in f.text.lower() else "")
+
+
+def _countable(f: Figure) -> bool:
+    return f.kind in ("count", "number") and f.noun_key is not None and f.value is not None and f.value > 0
+
+
+def _out_of_line(stats: list[Figure], document) -> list[Issue]:
+    groups: dict[str, list[Figure]] = {}
+    for f in stats:
+        if _countable(f):
+            groups.setdefault(f.noun_key, []).append(f)
+    issues = []
+    for noun, group in groups.items():
+        if len({f.sentence for f in group}) < 3:
+            continue
+        for f in group:
+            others = [g for g in group if g.sentence != f.sentence]
+            values = sorted(g.value for g in others)
+            if len(values) < 2 or values[-1] / values[0] > _SAME_SCALE:
+                continue
+            middle = values[len(values) // 2]
+            ratio = max(f.value / middle, middle / f.value)
+            if ratio >= _OUT_OF_LINE:
+                related = tuple(sorted({g.sentence for g in others}))
+                shown = ", ".join(_describe(g) for g in others[:3])
+                issues.append(Issue(
+                    f.sentence, related, _SCORE_MAGNITUDE,
+                    f"{_describe(f)} is {ratio:,.0f} times off the other figures for {noun}s in the article ({shown}).",
+                    "magnitude", {"figure": f.to_dict(), "others": [g.to_dict() for g in others[:5]], "ratio": round(ratio, 2)},
+                ))
+    return issues
+
+
+def _incompatible_approximations(stats: list[Figure], document) -> list[Issue]:
+    issues = []
+    for i, later in enumerate(stats):
+        for earlier in stats[:i]:
+            if earlier.sentence == later.sentence or earlier.noun_key is None or earlier.noun_key != later.noun_key:
+                continue
+            if earlier.kind != later.kind or earlier.unit != later.unit:
+                continue
+            if earlier.approx is None and later.approx is None:
+                continue  # two exact figures that differ are the contradiction check's business
+            if "vague" in (earlier.approx, later.approx):
+                continue
+            scale = max(earlier.value, later.value) / max(min(earlier.value, later.value), 1e-9)
+            if scale > _SAME_SCALE or compatible(earlier, later):
+                continue
+            issues.append(Issue(
+                later.sentence, (earlier.sentence,), _SCORE_APPROX,
+                f"{_describe(later)} cannot be the same figure as {_describe(earlier)} at {_where(document, earlier.sentence)}.",
+                "approximation", {"figure": later.to_dict(), "other": earlier.to_dict()},
+            ))
+            break
+    return issues
+
+
+def _coordinated_parts(sentence_stats: list[Figure], text_of) -> list[list[Figure]]:
+    """Runs of counts joined by "and" or commas in one sentence: "six leaders and four suspects"."""
+    counts = [f for f in sentence_stats if f.kind == "count" and f.approx is None]
+    runs: list[list[Figure]] = []
+    current: list[Figure] = []
+    for f in counts:
+        if current:
+            gap = text_of(current[-1].end, f.start)
+            words = gap.split()
+            joined = (
+                len(words) <= 4
+                and re.search(r"(?:^|\s|,)(?:and|,)(?:\s|$)|,", gap)
+                and not re.search(r"[.;:—–]|\b(?:including|among|of\s+whom|of\s+which|out\s+of|of)\b", gap)
+            )
+            if joined:
+                current.append(f)
+                continue
+            if len(current) >= 2:
+                runs.append(current)
+        current = [f]
+    if len(current) >= 2:
+        runs.append(current)
+    return runs
+
+
+def _sums(stats: list[Figure], document) -> list[Issue]:
+    if document is None:
+        return []
+    text = document.text
+
+    def text_of(a: int, b: int) -> str:
+        return text[a:b] if 0 <= a <= b and b - a <= 400 else " . "
+
+    by_sentence: dict[int, list[Figure]] = {}
+    for f in stats:
+        by_sentence.setdefault(f.sentence, []).append(f)
+    issues = []
+    for sentence, group in by_sentence.items():
+        for parts in _coordinated_parts(group, text_of):
+            total_of_parts = sum(p.value for p in parts)
+            nouns = {p.noun_key for p in parts if p.noun_key}
+            candidates: list[tuple[Figure, bool]] = []  # (total, whether the parts may be a subset)
+            for f in group:
+                if f in parts or f.kind != "count" or f.start > parts[0].start:
+                    continue
+                after = text_of(f.end, parts[0].start)
+                including = _INCLUDING_AFTER.match(after + " ")
+                if including:
+                    candidates.append((f, including.group("how").lower() in ("including", "among them")))
+            for other in range(max(0, sentence - 3), sentence + 4):
+                if other == sentence:
+                    continue
+                for f in by_sentence.get(other, []):
+                    if f.kind != "count" or f.value <= max(p.value for p in parts):
+                        continue
+                    flagged_total = _TOTAL_BEFORE.search(text_of(max(0, f.start - 30), f.start)) or _TOTAL_AFTER.match(text_of(f.end, f.end + 60))
+                    same_thing = f.noun_key in nouns or (f.noun_key in _GENERIC_NOUNS) or f.noun_key is None
+                    close = 0.5 <= total_of_parts / f.value <= 2.0
+                    if same_thing and (flagged_total or close) and not _in_coordination(f, by_sentence.get(other, []), text_of):
+                        candidates.append((f, False))
+            for total, subset_ok in candidates[:1]:
+                if total.approx is not None:
+                    fits = (total.low is None or total_of_parts >= total.low * 0.999) and (total.high is None or total_of_parts <= total.high * 1.001)
+                else:
+                    fits = abs(total_of_parts - total.value) <= max(_rounding_step(total.text) / 2, 1e-9)
+                if subset_ok:
+                    fits = total_of_parts <= (total.high if total.high is not None else total.value * 1.001)
+                if fits:
+                    continue
+                shown = " + ".join(f'"{p.text}"' for p in parts)
+                where = "" if total.sentence == sentence else f" at {_where(document, total.sentence)}"
+                relation = "more than" if subset_ok else "not"
+                issues.append(Issue(
+                    sentence, tuple(sorted({total.sentence} - {sentence})), _SCORE_SUM,
+                    f"The parts {shown} add up to {total_of_parts:,.0f}, {relation} the total {_describe(total)}{where}.",
+                    "sum", {"parts": [p.to_dict() for p in parts], "total": total.to_dict(), "sum": total_of_parts},
+                ))
+    return issues
+
+
+def _in_coordination(f: Figure, group: list[Figure], text_of) -> bool:
+    return any(f in run for run in _coordinated_parts(group, text_of))
+
+
+def _shares(stats: list[Figure], document) -> list[Issue]:
+    text = document.text if document is not None else None
+    issues = []
+    by_sentence: dict[int, list[Figure]] = {}
+    for f in stats:
+        if f.kind == "percent" and f.unit == "%" and f.approx not in ("vague",):
+            by_sentence.setdefault(f.sentence, []).append(f)
+    for sentence, shares in by_sentence.items():
+        sentence_text = document.sentences[sentence].text if document is not None else ""
+        for f in shares:
+            before = text[max(0, f.start - 40) : f.start] if text is not None else ""
+            after = text[f.end : f.end + 12] if text is not None else ""
+            if f.value > 100 and re.match(r"^\s+of\b", after) and not _GROWTH.search(before):
+                issues.append(Issue(
+                    sentence, (), _SCORE_SHARE, f"{_describe(f)} is a share of more than 100%.", "share",
+                    {"figure": f.to_dict()},
+                ))
+        if len(shares) >= 2 and not _GROWTH.search(sentence_text) and not _CONTRAST.search(sentence_text):
+            nouns = {f.noun_key for f in shares}
+            total = sum(f.value for f in shares)
+            if len(nouns) == 1 and total > 100.5:
+                shown = " + ".join(f'"{f.text}"' for f in shares)
+                issues.append(Issue(
+                    sentence, (), _SCORE_SHARE, f"The shares {shown} add up to {total:g}%, more than the whole.", "share_sum",
+                    {"figures": [f.to_dict() for f in shares], "sum": total},
+                ))
+    return issues
