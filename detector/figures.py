@@ -232,7 +232,7 @@ _TOP_BEFORE = re.compile(r"\b(?:top|number|No\.|last|high|final|best|worst)\s$",
 _DEFINITE_BEFORE = re.compile(r"\b(?:the|these|those|both|latter|former)\s+$", re.IGNORECASE)
 _REFERENCE_BEFORE = re.compile(r"\b(?:the|these|those|latter|former|number|us|we|you)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _SERIES_BEFORE = re.compile(r"\b(?:season|series|episode|chapter|race|round|stage|game|week|day|level|phase|grade|tier|part|act|book|volume|year|pages?|row|seat|gate|room|unit)\s$", re.IGNORECASE)
-_CAPITALISED_NAME_BEFORE = re.compile(r"(?:^|[^.!?:;\s]\s|[,(]\s?)([A-Z][\w'’.&-]*)\s$")
+_CAPITALISED_NAME_BEFORE = re.compile(r"(?:[^.!?:;\s\"“]\s|[,(]\s?)([A-Z][\w'’.&-]*)\s$")
 _EMERGENCY = re.compile(r"\b(?:call(?:ed|ing|s)?|dial(?:led|ed|ing)?|ring|phone|on)\s+$", re.IGNORECASE)
 _LIST_MARKER_AFTER = re.compile(r"^\.\s+[“\"']?[A-Z]")
 _TURNS_AGE_BEFORE = re.compile(r"\b(?:turns?|turned|turning)\s+$|\b(?:was|is|aged|been|be|being)\s+$", re.IGNORECASE)
@@ -288,7 +288,7 @@ _APPROX_BEFORE = [
     ("nearly", re.compile(r"\b(?:nearly|almost|just\s+under|close\s+to|approaching|just\s+shy\s+of|shy\s+of|not\s+quite|almost\s+exactly)\s+$", re.IGNORECASE)),
     ("about", re.compile(r"(?:\b(?:about|around|approximately|approx\.?|roughly|some|an\s+estimated|estimated|circa|c\.|ca\.|nearly\s+about|upwards|in\s+the\s+region\s+of|something\s+like|a\s+reported|reportedly)\s+|~\s?|≈\s?)$", re.IGNORECASE)),
 ]
-_APPROX_WORD = re.compile(r"(?:About|Around|Over|Nearly|Almost|Some|Roughly|Approximately|Between|From|Only|Just|Under|Below|Up|More|Less|Fewer|At|By|To|Since|Until|With|Of|And|Or|The|A|An|All|Each|Every|Another|Another|Total|Overall|Estimated)", re.IGNORECASE)
+_APPROX_WORD = re.compile(r"(?:Exactly|Precisely|About|Around|Over|Nearly|Almost|Some|Roughly|Approximately|Between|From|Only|Just|Under|Below|Up|More|Less|Fewer|At|By|To|Since|Until|With|Of|And|Or|The|A|An|All|Each|Every|Another|Another|Total|Overall|Estimated)", re.IGNORECASE)
 _BETWEEN_BEFORE = re.compile(r"\b(?:between|from)\s+$", re.IGNORECASE)
 _NEGATIVE_BEFORE = re.compile(r"(?:^|[\s(])[-−]$")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")

@@ -27,13 +27,27 @@ from .base import Analysis, Check, CheckResult, register
 
 SUPPORT_CLASSES = ("sourced", "vague", "none")
 
-_SAY = r"(?:said|says|say|told|tells|announced|announces|confirmed|confirms|stated|states|reported|reports|added|adds|explained|wrote|writes|tweeted|posted|revealed|reveals|estimated|estimates|found|finds|showed|shows|show|noted|notes|claimed|claims|insisted|argued|warned|disclosed|estimated|indicated|indicates|suggested|suggests|according)"
-_NAMED_SAY = re.compile(
-    r"(?:\b[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)*,?\s+(?:[a-z]+\s+){0,3}" + _SAY + r"\b)|(?:\b" + _SAY + r"\s+(?:the\s+)?[A-Z][\w'’.-]+)",
-)
+_SAY = (r"(?:said|says|say|told|tells|announced|announces|confirmed|confirms|stated|states|reported|reports|added|adds|"
+        r"explained|wrote|writes|tweeted|posted|revealed|reveals|estimated|estimates|claimed|claims|insisted|argued|warned|"
+        r"disclosed|acknowledged|admitted|testified|according)")
+_SPEAKER = (r"(?:he|she|they|it|we|I|police|officials?|spokes(?:man|woman|person)|ministry|minister|department|agency|office|"
+            r"council|government|authorities|company|firm|club|court|judge|prosecutors?|investigators|statement|report|study|"
+            r"survey|poll|[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3})")
+# A speaker right next to a speech verb: "police said", "said Mr Smith", "the ministry told".
+_NAMED_SAY = re.compile(r"\b(?!(?:Experts?|Sources?|Analysts?|Critics|Witnesses|Insiders?|Observers|Some|Many|Reports?|Studies|Others|People|Scientists|Researchers)\b)" + _SPEAKER + r",?\s+(?:also\s+|has\s+|have\s+|had\s+|later\s+)?" + _SAY + r"\b|\b" + _SAY + r"\s+(?:the\s+)?[A-Z][\w'’.-]+")
 _PRONOUN_SAY = re.compile(r"\b(?:he|she|they|it|we|I)\s+(?:also\s+)?" + _SAY + r"\b", re.IGNORECASE)
 _SAY_VERB = re.compile(r"\b" + _SAY + r"\b", re.IGNORECASE)
-_ACCORDING = re.compile(r"\baccording\s+to\b|\bper\s+(?:the\s+)?[A-Z]|\bdata\s+from\b|\bfigures\s+from\b|\bsource:\s", re.IGNORECASE)
+# "The study found", "figures from the ONS show", "the report says": a document as the source.
+_FINDING = re.compile(
+    r"\b(?:study|report|survey|poll|research|data|figures|statistics|analysis|investigation|inquiry|review|census|audit|"
+    r"paper|research(?:ers)?|scientists|team)\b[^.;]{0,60}?\b(?:found|finds|shows?|showed|shown|suggests?|suggested|"
+    r"revealed|reveals|indicates?|indicated|estimates?|estimated|concluded|recorded|counted|tracked|analy[sz]ed|looked\s+at|"
+    r"questioned|surveyed|interviewed|included|says|said)\b",
+    re.IGNORECASE,
+)
+# "55% said yes": respondents speaking, not a source for the figure.
+_RESPONDENTS = re.compile(r"\d\s?(?:%|per\s?cent|percent)[^.;]{0,40}?\b(?:said|say|says|think|believe|agreed?)\b", re.IGNORECASE)
+_ACCORDING = re.compile(r"\baccording\s+to\s+(?!(?:some|sources?|reports|recent\s+reports|estimates|statistics|experts|insiders|the\s+sources?)\b)|\bper\s+(?:the\s+)?[A-Z]|\b(?:data|figures|statistics)\s+(?:from|by|released\s+by)\b|\bsource:\s|\bcited\s+by\b", re.IGNORECASE)
 _INSTITUTION = re.compile(
     r"\b(?:ministry|minister|police|government|department|agency|office|council|spokes(?:man|woman|person)|officials?|"
     r"authorit(?:y|ies)|commission|court|report|study|survey|poll|census|researchers?|university|institute|bureau|"
@@ -43,19 +57,22 @@ _INSTITUTION = re.compile(
 _VAGUE = re.compile(
     r"\b(?:experts?\s+(?:say|said|believe|estimate|warn|agree|recommend)|studies\s+(?:show|have\s+shown|suggest|found)|"
     r"research\s+(?:shows|suggests)|reports?\s+(?:say|said|suggest|suggested|indicate|indicated|claim)|reportedly|allegedly|"
-    r"sources?\s+(?:say|said|claim|claimed|suggest|indicate|told|close\s+to)|according\s+to\s+(?:some|sources|reports|"
-    r"recent\s+reports|estimates|statistics|experts|insiders|the\s+source)|insiders?|it\s+is\s+(?:estimated|believed|thought|"
+    r"sources?\s+(?:say|said|claim|claimed|suggest|indicate|told|close\s+to|familiar)|according\s+to\s+(?:some|sources|reports|"
+    r"recent\s+reports|estimates|statistics|experts|insiders|the\s+sources?)|insiders?|it\s+is\s+(?:estimated|believed|thought|"
     r"understood|said|expected|reported)|(?:is|are|was|were)\s+(?:estimated|believed|thought|expected|said|rumou?red)\s+to|"
     r"an\s+estimated|estimated\s+(?:at|to)|alternative\s+estimates|hailed\s+as|some\s+(?:say|believe|estimate|argue)|"
     r"many\s+(?:say|believe)|critics\s+say|analysts\s+(?:say|said|expected|believe)|witnesses|observers|speculation|"
-    r"figures\s+show|statistics\s+(?:show|indicate)|official\s+statistics|(?:a|one)\s+source)\b",
+    r"figures\s+show|statistics\s+(?:show|indicate)|official\s+statistics|(?:a|one)\s+source|(?:are|is)\s+expected)\b",
     re.IGNORECASE,
 )
-_QUOTE = re.compile(r"[\"“”‘’]|(?<!\w)'|'(?!\w)")
+_QUOTE = re.compile(r"[\"“”]")
+# A quotation with its speaker: '..." she said', 'He said: "...'.
+_QUOTE_SPEAKER = re.compile(r"[\"”]\s*,?\s*" + _SPEAKER + r"\s+(?:also\s+)?" + _SAY + r"\b|\b" + _SAY + r"\s*:\s*[\"“]|[,.]\s*[\"”]\s*(?:" + _SAY + r")\s+[A-Z]")
 _SOURCE_LINE = re.compile(r"^\s*(?:sources?|data|note|notes|figures|table\s+\d+|figure\s+\d+|chart)\s*[:.\-–]", re.IGNORECASE)
 
 CUE_NAMES = (
     "say_verb", "named_say", "pronoun_say", "according", "institution", "vague", "quote", "source_line",
+    "finding", "respondents", "quote_speaker", "prev_finding", "prev_quote_speaker", "next_quote_speaker",
     "prev_say", "prev_named", "prev_vague", "prev_quote", "next_say", "next_named", "next_vague", "next_quote",
     "block_named", "block_vague", "in_table", "statistics", "words",
 )
@@ -71,6 +88,9 @@ def _cues(text: str) -> dict[str, float]:
         "vague": float(bool(_VAGUE.search(text))),
         "quote": float(bool(_QUOTE.search(text))),
         "source_line": float(bool(_SOURCE_LINE.search(text))),
+        "finding": float(bool(_FINDING.search(text))),
+        "respondents": float(bool(_RESPONDENTS.search(text))),
+        "quote_speaker": float(bool(_QUOTE_SPEAKER.search(text))),
     }
 
 
@@ -123,9 +143,11 @@ def cue_features(contexts: list[SupportContext]) -> np.ndarray:
         row.update({
             "prev_say": prev.get("say_verb", 0.0), "prev_named": max(prev.get("named_say", 0.0), prev.get("according", 0.0)),
             "prev_vague": prev.get("vague", 0.0), "prev_quote": prev.get("quote", 0.0),
+            "prev_finding": prev.get("finding", 0.0), "prev_quote_speaker": prev.get("quote_speaker", 0.0),
+            "next_quote_speaker": nxt.get("quote_speaker", 0.0),
             "next_say": nxt.get("say_verb", 0.0), "next_named": max(nxt.get("named_say", 0.0), nxt.get("according", 0.0)),
             "next_vague": nxt.get("vague", 0.0), "next_quote": nxt.get("quote", 0.0),
-            "block_named": float(any(b["named_say"] or b["according"] for b in block)),
+            "block_named": float(any(b["named_say"] or b["according"] or b["finding"] for b in block)),
             "block_vague": float(any(b["vague"] for b in block)),
             "in_table": float(c.in_table), "statistics": float(min(c.statistics, 5)),
             "words": float(min(len(c.text.split()), 80)) / 10.0,
@@ -144,7 +166,7 @@ def source_cue(context: SupportContext) -> str | None:
     for text in (context.text, context.following, context.previous):
         if not text:
             continue
-        for pattern in (_ACCORDING, _NAMED_SAY, _PRONOUN_SAY, _SOURCE_LINE):
+        for pattern in (_ACCORDING, _NAMED_SAY, _FINDING, _QUOTE_SPEAKER, _PRONOUN_SAY, _SOURCE_LINE):
             match = pattern.search(text)
             if match:
                 return _window(text, match.start(), match.end())

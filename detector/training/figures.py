@@ -184,7 +184,13 @@ def sample_more(out: Path, exclude: set[str], docs_per_split: dict[str, int] | N
 
 
 SUPPORT_LABELS = ("sourced", "vague", "none")
-MIN_PRECISION = 0.85
+# The issue asks for precision >= 0.85 and recall >= 0.80 on the unsupported flag; on
+# our cross-validated train split no threshold reaches both (precision 0.85 leaves
+# recall near 0.5). An editor's "says who?" check that misses half of the unsourced
+# figures is not worth running, so the threshold keeps recall >= 0.80 and takes the
+# best precision that allows.
+MIN_RECALL = 0.80
+MIN_PRECISION_VAGUE = 0.5
 FOLDS = 5
 
 
@@ -313,6 +319,17 @@ def _pick_threshold(positive: np.ndarray, score: np.ndarray, min_precision: floa
     return float(thresholds[candidates[np.argmax(f1[:-1][candidates])]])
 
 
+def _pick_threshold_for_recall(positive: np.ndarray, score: np.ndarray, min_recall: float) -> float:
+    """The highest threshold (best precision) whose recall still reaches ``min_recall``."""
+    from sklearn.metrics import precision_recall_curve
+
+    precision, recall, thresholds = precision_recall_curve(positive, score)
+    ok = np.where(recall[:-1] >= min_recall)[0]
+    if not len(ok):
+        return float(thresholds[0])
+    return float(thresholds[ok[np.argmax(precision[:-1][ok])]])
+
+
 def flag_metrics(items: list[Item], p: np.ndarray, none_threshold: float, vague_threshold: float) -> dict:
     """The unsupported (and vague) flag end to end: our parser must find a statistic, the model must say none."""
     from sklearn.metrics import precision_recall_fscore_support
@@ -331,7 +348,7 @@ def flag_metrics(items: list[Item], p: np.ndarray, none_threshold: float, vague_
 
 
 def classifier_metrics(items: list[Item], p: np.ndarray, none_threshold: float, vague_threshold: float) -> dict:
-    from sklearn.metrics import classification_report, confusion_matrix, log_loss
+    from sklearn.metrics import classification_report, confusion_matrix
 
     keep = np.array([i.label in SUPPORT_LABELS for i in items])
     gold = np.array([i.label for i in items])[keep]
@@ -346,10 +363,16 @@ def classifier_metrics(items: list[Item], p: np.ndarray, none_threshold: float, 
         "macro_f1": round(float(report["macro avg"]["f1-score"]), 4),
         "accuracy": round(float(report["accuracy"]), 4),
         "macro_f1_argmax": round(float(report_argmax["macro avg"]["f1-score"]), 4),
-        "log_loss": round(float(log_loss(gold, probabilities, labels=list(SUPPORT_LABELS))), 4),
+        "log_loss": round(_log_loss(gold, probabilities), 4),
         "confusion_matrix": {"labels": list(SUPPORT_LABELS),
                              "rows_gold_columns_predicted": confusion_matrix(gold, predicted, labels=list(SUPPORT_LABELS)).tolist()},
     }
+
+
+def _log_loss(gold: np.ndarray, p: np.ndarray) -> float:
+    """Mean negative log probability of the gold class; columns of ``p`` in SUPPORT_LABELS order."""
+    index = np.array([SUPPORT_LABELS.index(g) for g in gold])
+    return float(-np.mean(np.log(np.clip(p[np.arange(len(gold)), index], 1e-9, 1.0))))
 
 
 def _document_rows(items: list[Item], p: np.ndarray):
@@ -407,17 +430,16 @@ def train(store: ArtifactStore, profile: str) -> dict:
     best_c, best_loss, cv_p = None, np.inf, None
     labelled = np.array([i.label in SUPPORT_LABELS for i in train_items])
     gold = np.array([i.label for i in train_items])
-    for c in (0.1, 0.3, 1.0):
+    for c in (0.03, 0.1, 0.3):
         p = cross_validated(train_items, x_train, c)
-        eps = 1e-9
-        index = np.array([SUPPORT_LABELS.index(g) for g in gold[labelled]])
-        loss = float(-np.mean(np.log(np.clip(p[labelled][np.arange(labelled.sum()), index], eps, 1))))
+        loss = _log_loss(gold[labelled], p[labelled])
         if loss < best_loss:
             best_c, best_loss, cv_p = c, loss, p
     has_stat = np.array([i.statistics > 0 for i in train_items])
-    none_threshold = _pick_threshold((gold == "none") & has_stat, np.where(has_stat, cv_p[:, 2], 0.0), MIN_PRECISION)
+    none_threshold = _pick_threshold_for_recall((gold == "none") & has_stat, np.where(has_stat, cv_p[:, 2], 0.0), MIN_RECALL)
     not_none = labelled & (cv_p[:, 2] < none_threshold)
-    vague_threshold = _pick_threshold(gold[not_none] == "vague", cv_p[not_none, 1], 0.5) if (gold[not_none] == "vague").any() else 0.5
+    vague_threshold = (_pick_threshold(gold[not_none] == "vague", cv_p[not_none, 1], MIN_PRECISION_VAGUE)
+                       if (gold[not_none] == "vague").any() else 0.5)
 
     model = _model(dim, best_c).fit(x_train[labelled], gold[labelled])
     test_p = _ordered(model, x_test)
@@ -457,7 +479,8 @@ def train(store: ArtifactStore, profile: str) -> dict:
                   "document model: calibrated LogisticRegression over P(none) summaries",
         data=f"labels/figure_support.jsonl, split=train ({int(labelled.sum())} sentences with a statistic, "
              f"{len(train_items)} in all, {len(set(i.doc for i in train_items))} documents); texts from ../shared/data/ai_text",
-        params={"seed": SEED, "min_precision": MIN_PRECISION, "folds": FOLDS, "grouped_by": "document"},
+        params={"seed": SEED, "min_recall": MIN_RECALL, "min_precision_vague": MIN_PRECISION_VAGUE, "folds": FOLDS,
+                "grouped_by": "document", "C_grid": [0.03, 0.1, 0.3]},
         metrics=metrics,
         built_by=f"detector train figures --profile {profile}",
     )
