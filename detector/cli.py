@@ -235,6 +235,10 @@ from .training import repetition as _repetition  # noqa: E402
 
 train.add_command(_repetition.train_command, "repetition")
 evaluate.add_command(_repetition.eval_command, "repetition")
+from .training import figures as _figures  # noqa: E402
+
+train.add_command(_figures.train_command, "figures")
+evaluate.add_command(_figures.eval_command, "figures")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,3 +6,4 @@ from .base import GROUP_FLAG_TYPES, Analysis, Check, CheckResult, register, regi
 from . import repetition  # noqa: E402,F401
 
 __all__ = ["GROUP_FLAG_TYPES", "Analysis", "Check", "CheckResult", "register", "registered_checks", "resolve_checks"]
+from . import figures  # noqa: E402,F401
