@@ -73,3 +73,23 @@ def stable_fraction(key: str, salt: str = "") -> float:
     """A number in [0, 1) fixed by ``key``: reproducible sampling and splits without a RNG."""
     digest = hashlib.sha256(f"{salt}:{key}".encode()).digest()
     return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def sentence_at(document, span: tuple[int, int] | list[int]):
+    """The sentence a stand-off label points at: same start, else the one overlapping it most.
+
+    Labels store input offsets. A later segmenter may move a boundary by a
+    character of markup ("Tandy.**Jones"): the sentence is still the same one, and
+    the label's text hash (checked by the caller) says whether it really is.
+    """
+    start, end = span
+    best, best_overlap = None, 0
+    for sentence in document.sentences:
+        if sentence.start == start:
+            return sentence
+        overlap = min(end, sentence.end) - max(start, sentence.start)
+        if overlap > best_overlap:
+            best, best_overlap = sentence, overlap
+    if best is None:
+        raise KeyError(f"no sentence at {start}:{end}")
+    return best

@@ -25,7 +25,7 @@ import numpy as np
 from ..artifacts import ArtifactStore
 from ..encoders import Encoder
 from ..segment import segment
-from .data import human_text_span, read_rows
+from .data import human_text_span, read_rows, sentence_at
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..checks.figures import SupportContext
@@ -231,9 +231,9 @@ def load_items() -> list[Item]:
             for f in document_figures(document):
                 if f.is_statistic:
                     counts[f.sentence] = counts.get(f.sentence, 0) + 1
-            documents[row["doc"]] = (document, {s.start: s for s in document.sentences}, counts)
-        document, by_start, counts = documents[row["doc"]]
-        sentence = by_start[row["span"][0]]
+            documents[row["doc"]] = (document, counts)
+        document, counts = documents[row["doc"]]
+        sentence = sentence_at(document, row["span"])
         if short_hash(sentence.clean) != row["sha1"]:
             raise ValueError(f"labelled sentence {row['id']}: the text no longer matches its hash")
         n = counts.get(sentence.index, 0)

@@ -22,7 +22,7 @@ from ..artifacts import ArtifactStore
 from ..checks.repetition import ELIGIBLE_KINDS, MIN_WORDS, candidate_pairs, lowest_flaggable_cosine, pair_features, sentence_profile
 from ..encoders import Encoder
 from ..segment import segment
-from .data import news_rows, read_rows
+from .data import news_rows, read_rows, sentence_at
 
 REPO = Path(__file__).resolve().parents[2]
 LABELS = REPO / "labels" / "repetition_pairs.jsonl"
@@ -46,8 +46,8 @@ def load_labelled_pairs() -> list[dict]:
     pairs = []
     for row in rows:
         text = documents[row["doc"]]
-        by_start = {s.start: s for s in segment(text).sentences}
-        earlier, later = by_start[row["earlier"][0]].clean, by_start[row["later"][0]].clean
+        document = segment(text)
+        earlier, later = sentence_at(document, row["earlier"]).clean, sentence_at(document, row["later"]).clean
         if _short_hash(earlier) != row["earlier_sha1"] or _short_hash(later) != row["later_sha1"]:
             raise ValueError(f"labelled pair {row['pair_id']}: the text no longer matches its hash")
         pairs.append({**row, "earlier_text": earlier, "later_text": later})
