@@ -90,10 +90,14 @@ def live_server(fast_detector):
 
 @pytest.fixture(scope="session")
 def chromium():
-    """One headless Chromium (Debian's, driven by Playwright) for the session, laptop-sized window."""
+    """One headless Chromium (Debian's, driven by Playwright) for the session, laptop-sized window.
+
+    The page's Content-Security-Policy is bypassed so that the injection tests prove
+    the page's own code renders text as text, not merely that the policy blocks scripts.
+    """
     from .web_support import chromium_context
 
-    with chromium_context(viewport={"width": 1366, "height": 768}) as context:
+    with chromium_context(viewport={"width": 1366, "height": 768}, bypass_csp=True) as context:
         yield context
 
 

@@ -165,6 +165,8 @@ def create_app(detector: Detector, settings: ServerSettings | None = None) -> Fa
             "into the text as sent, and every flag says why."
         ),
         lifespan=lifespan,
+        # ReDoc's bundle fetches its logo from a CDN; Swagger UI at /docs is served whole from here.
+        redoc_url=None,
         swagger_ui_parameters={"validatorUrl": None},
         static_url="/static-offline-docs",
     )
