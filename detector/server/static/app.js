@@ -432,7 +432,7 @@
   function renderList(listed) {
     ui.flagList.replaceChildren();
     if (!listed.length) {
-      ui.flagList.append(el("li", { class: "empty", text: state.report ? "Nothing to show." : "" }));
+      ui.flagList.append(el("li", { class: "empty", text: state.report ? "Nothing to show." : "Nothing checked yet." }));
       return;
     }
     for (const { sentence, flag } of listed) {
@@ -455,9 +455,9 @@
     const scores = (state.report && state.report.scores) || {};
     for (const type of TYPES) {
       const value = scores[type.id];
-      ui.scores.append(
-        el("dt", { class: "t-" + type.id }, el("span", { class: "icon", "aria-hidden": "true", text: type.icon }), type.label),
-        el("dd", { text: typeof value === "number" ? `${Math.round(value * 100)}%` : "no trained score" }));
+      ui.scores.append(el("div", { class: "score-item t-" + type.id, title: type.label },
+        el("dt", null, el("span", { class: "icon", "aria-hidden": "true", text: type.icon }), el("span", { class: "sr-only", text: type.label })),
+        el("dd", { text: typeof value === "number" ? `${Math.round(value * 100)}%` : "n/a" })));
     }
   }
 
@@ -520,12 +520,12 @@
     }
     const sentence = report.sentences[state.selected];
     const flags = visibleFlags(sentence);
-    box.append(
-      el("p", { class: "where", text: `Line ${sentence.line}, column ${sentence.column} \u00b7 ${sentence.kind.replace("_", " ")}` }),
-      el("blockquote", { class: "quote", text: sentence.text }));
+    box.append(el("p", { class: "where", text: `Line ${sentence.line}, column ${sentence.column} \u00b7 ${sentence.kind.replace("_", " ")}` }));
+    // The reasons first: the sentence itself is already highlighted in the article.
+    const quoteBlock = el("blockquote", { class: "quote", text: sentence.text });
     if (!flags.length) {
       const hidden = sentence.flags.length;
-      box.append(el("p", { class: "hint", text: hidden ? `Its ${hidden} flag${hidden === 1 ? " is" : "s are"} hidden by the filters.` : "Nothing flagged in this sentence." }));
+      box.append(el("p", { class: "hint", text: hidden ? `Its ${hidden} flag${hidden === 1 ? " is" : "s are"} hidden by the filters.` : "Nothing flagged in this sentence." }), quoteBlock);
       return;
     }
     for (const flag of flags) {
@@ -562,6 +562,7 @@
       }
       box.append(item);
     }
+    box.append(quoteBlock);
   }
 
   // -- download --------------------------------------------------------------
