@@ -288,9 +288,11 @@ class _PlantedContradiction(Check):
         reject = next((s for s in sentences if "rejected" in s.text), None)
         if approve is None or reject is None:
             return CheckResult()
+        # Both sides are flagged, each pointing at the other, as a pairwise check may do.
         message = f'Says the opposite of line 3: "{approve.clean}" <img src=x onerror=alert(1)>'
-        flag = self.flag(reject.index, "contradiction.test_planted", 0.91, message, related=[approve.index], claim="approved")
-        return CheckResult([flag], score=0.91)
+        later = self.flag(reject.index, "contradiction.test_planted", 0.91, message, related=[approve.index], claim="approved")
+        earlier = self.flag(approve.index, "contradiction.test_planted", 0.91, f'Contradicted later: "{reject.clean}"', related=[reject.index])
+        return CheckResult([earlier, later], score=0.91)
 
 
 @pytest.fixture(scope="module")
@@ -322,11 +324,11 @@ def test_contradiction_jumps_to_and_highlights_its_partner(browser_page, contrad
     open_page(page, contradiction_server)
     check_text(page, article)
 
-    flagged = page.locator("#article .s.flagged.t-contradiction")
-    assert flagged.count() == 1
+    assert page.locator("#article .s.flagged.t-contradiction").count() == 2
+    flagged = page.locator("#article .s.flagged", has_text="rejected")
     flagged_index = int(flagged.get_attribute("data-index"))
     partner_index = int(page.locator("#article .s", has_text="voted 7 to 2").get_attribute("data-index"))
-    assert page.text_content("#count-contradiction") == "1"
+    assert page.text_content("#count-contradiction") == "2"
     # The partner is far above: scroll to the flagged sentence first, then select it.
     flagged.scroll_into_view_if_needed()
     assert_partner_highlighted(page, flagged_index, partner_index)
@@ -337,9 +339,19 @@ def test_contradiction_jumps_to_and_highlights_its_partner(browser_page, contrad
     assert len(messages) == 1 and messages[0].endswith("<img src=x onerror=alert(1)>")
     assert page.locator("#details img").count() == 0 and page.dialogs == []
 
-    # The details' link goes to the other sentence.
+    # The details' link goes to the other sentence, and stays there (no bounce back to this one).
     details.locator(".flag-detail.t-contradiction button.goto").click()
     assert page.evaluate("document.activeElement.dataset.index") == str(partner_index)
+    assert page.locator("#article .s.selected").get_attribute("data-index") == str(partner_index)
+    assert "partner" in page.locator(f'#article .s[data-index="{flagged_index}"]').get_attribute("class")
+    assert page.evaluate(
+        """(index) => {
+            const box = document.querySelector(`#article .s[data-index="${index}"]`).getBoundingClientRect();
+            const view = document.getElementById("article").getBoundingClientRect();
+            return box.top >= view.top && box.bottom <= view.bottom;
+        }""",
+        partner_index,
+    )
 
     # The document score is shown as a percentage.
     assert "91%" in page.text_content("#scores")

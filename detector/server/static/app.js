@@ -506,6 +506,9 @@
   function goTo(index) {
     const span = state.spans[index];
     if (!span) return;
+    // Selected before focusing, without a jump: going to the other sentence of a
+    // contradiction must not bounce straight back to this one.
+    selectSentence(index, { jump: false });
     span.scrollIntoView({ block: "center" });
     span.focus({ preventScroll: true });
   }
