@@ -12,7 +12,7 @@ from detector.pipeline import Detector
 from detector.server import create_app
 
 from .conftest import FIXTURES
-from .web_support import live_server
+from .web_support import chromium_context, live_server
 
 PLANTED_FIXTURE = FIXTURES / "planted_contradiction.md"
 
@@ -168,6 +168,50 @@ def test_report_downloads_as_json(browser_page, live_server, example_text, valid
     report = json.loads(target.read_text(encoding="utf-8"))
     validate_report(report)
     assert "".join(s["text"] for s in report["sentences"]) and len(report["sentences"]) == page.locator("#article .s").count()
+
+
+def test_every_flag_type_and_any_code_render_from_an_injected_report(browser_page, live_server, fast_detector, validate_report):
+    """Codes the page has never heard of, all three types, and a sentence with two types, via copyCheck.showReport."""
+    text = "The mayor spoke. Crime fell 40 percent. Crime rose sharply. It is what it is, with 12 new officers."
+    report = json.loads(fast_detector.check(text, format="plain").to_json())
+    assert len(report["sentences"]) == 4
+
+    def flag(flag_type, code, score, message, related=()):
+        return {"type": flag_type, "code": code, "score": score, "message": message, "related": list(related), "evidence": {"figure": "40 percent"}}
+
+    report["sentences"][0]["flags"] = [flag("filler", "filler.brand_new_code", 0.4, "A new filler code")]
+    report["sentences"][1]["flags"] = [flag("unsupported_figure", "figure.no_source", 0.8, "40 percent: no source")]
+    report["sentences"][2]["flags"] = [flag("contradiction", "contradiction.direction", 0.7, "Says crime rose", related=[1])]
+    report["sentences"][3]["flags"] = [
+        flag("filler", "filler.stock_phrase", 0.6, "Stock phrase"),
+        flag("unsupported_figure", "figure.no_source", 0.3, "12 officers: no source"),
+    ]
+    validate_report(report)
+
+    page = browser_page
+    open_page(page, live_server)
+    page.evaluate("([report, text]) => window.copyCheck.showReport(report, text)", [report, text])
+    assert page.eval_on_selector("#article", "el => el.textContent") == text
+    classes = page.eval_on_selector_all("#article .s", "els => els.map(e => e.className)")
+    assert "t-filler" in classes[0] and "t-unsupported_figure" in classes[1] and "t-contradiction" in classes[2]
+    assert "t-unsupported_figure" in classes[3] and "has-filler" in classes[3] and "has-unsupported_figure" in classes[3]
+    assert page.get_attribute('#article .s[data-index="3"]', "data-icons") == "\u2248#"
+    assert [page.text_content(f"#count-{t}") for t in ("filler", "contradiction", "unsupported_figure")] == ["2", "1", "2"]
+    assert page.eval_on_selector_all("#flag-list .flag-item", "els => els.map(e => e.dataset.code)") == [
+        "filler.brand_new_code", "figure.no_source", "contradiction.direction", "filler.stock_phrase", "figure.no_source"
+    ]
+    page.click('#article .s[data-index="3"]')
+    assert page.locator("#details .flag-detail").count() == 2
+    assert "40 percent" in page.text_content("#details .evidence")
+
+    page.focus("#threshold")
+    for _ in range(9):  # 0.45
+        page.keyboard.press("ArrowRight")
+    assert [page.text_content(f"#count-{t}") for t in ("filler", "contradiction", "unsupported_figure")] == ["1 of 2", "1", "1 of 2"]
+    assert "t-filler" in page.get_attribute('#article .s[data-index="3"]', "class")  # only its filler flag is left
+    page.uncheck("#show-filler")
+    assert "flagged" not in page.get_attribute('#article .s[data-index="3"]', "class")
+    assert page.text_content("#count-filler") == "0 of 2"
 
 
 # -- injection ------------------------------------------------------------------
@@ -400,6 +444,23 @@ def test_page_is_served_with_a_strict_content_security_policy(live_server):
     policy = response.headers["content-security-policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_page_works_under_its_own_policy(live_server, example_text):
+    """The other tests bypass the policy; here it is enforced, and nothing on the page trips it."""
+    with chromium_context(viewport={"width": 1366, "height": 768}) as context:
+        page = context.new_page()
+        problems = []
+        page.on("console", lambda message: problems.append(message.text) if message.type in ("error", "warning") else None)
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.goto(f"{live_server.url}/")
+        page.wait_for_function("() => document.getElementById('service').textContent.startsWith('Profile')")
+        page.fill("#input", example_text)
+        page.click("#check")
+        page.wait_for_selector("#article .s.flagged")
+        page.click("#flag-list .flag-item >> nth=0")
+        assert page.locator("#details .message").count() >= 1
+        assert not problems, problems
 
 
 def test_page_fits_a_laptop_screen(browser_page, live_server, example_text):
