@@ -89,7 +89,16 @@ def live_server(fast_detector):
 
 
 @pytest.fixture(scope="session")
-def chromium():
+def playwright_driver():
+    """Playwright's driver for the session (skips, or fails under CI, without /usr/bin/chromium)."""
+    from .web_support import playwright_driver as driver
+
+    with driver() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright_driver):
     """One headless Chromium (Debian's, driven by Playwright) for the session, laptop-sized window.
 
     The page's Content-Security-Policy is bypassed so that the injection tests prove
@@ -97,7 +106,7 @@ def chromium():
     """
     from .web_support import chromium_context
 
-    with chromium_context(viewport={"width": 1366, "height": 768}, bypass_csp=True) as context:
+    with chromium_context(playwright_driver, viewport={"width": 1366, "height": 768}, bypass_csp=True) as context:
         yield context
 
 

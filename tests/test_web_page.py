@@ -446,9 +446,9 @@ def test_page_is_served_with_a_strict_content_security_policy(live_server):
     assert response.headers["x-content-type-options"] == "nosniff"
 
 
-def test_page_works_under_its_own_policy(live_server, example_text):
+def test_page_works_under_its_own_policy(playwright_driver, live_server, example_text):
     """The other tests bypass the policy; here it is enforced, and nothing on the page trips it."""
-    with chromium_context(viewport={"width": 1366, "height": 768}) as context:
+    with chromium_context(playwright_driver, viewport={"width": 1366, "height": 768}) as context:
         page = context.new_page()
         problems = []
         page.on("console", lambda message: problems.append(message.text) if message.type in ("error", "warning") else None)

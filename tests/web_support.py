@@ -121,25 +121,35 @@ def chromium_or_skip() -> str:
 
 
 @contextmanager
-def chromium_context(**context_options) -> Iterator[object]:
-    """A headless Chromium with a fresh profile, driven by Playwright."""
+def playwright_driver() -> Iterator[object]:
+    """Playwright's driver; one per process (its sync API cannot be nested)."""
     from playwright.sync_api import sync_playwright
 
-    executable = chromium_or_skip()
+    chromium_or_skip()
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@contextmanager
+def chromium_context(playwright=None, **context_options) -> Iterator[object]:
+    """A headless Chromium with a fresh profile, driven by Playwright (started here if not given)."""
+    if playwright is None:
+        with playwright_driver() as driver, chromium_context(driver, **context_options) as context:
+            yield context
+        return
     profile = tempfile.mkdtemp(prefix="detector-chromium-")
     try:
-        with sync_playwright() as playwright:
-            context = playwright.chromium.launch_persistent_context(
-                profile,
-                executable_path=executable,
-                headless=True,
-                args=CHROMIUM_ARGS,
-                accept_downloads=True,
-                **context_options,
-            )
-            try:
-                yield context
-            finally:
-                context.close()
+        context = playwright.chromium.launch_persistent_context(
+            profile,
+            executable_path=chromium_or_skip(),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            accept_downloads=True,
+            **context_options,
+        )
+        try:
+            yield context
+        finally:
+            context.close()
     finally:
         shutil.rmtree(profile, ignore_errors=True)
