@@ -231,12 +231,13 @@ def evaluate() -> None:
 
 
 # Commands that live with their feature, registered here with one line each.
+from .server import command as _server  # noqa: E402
+from .training import figures as _figures  # noqa: E402
 from .training import repetition as _repetition  # noqa: E402
 
+main.add_command(_server.serve_command, "serve")
 train.add_command(_repetition.train_command, "repetition")
 evaluate.add_command(_repetition.eval_command, "repetition")
-from .training import figures as _figures  # noqa: E402
-
 train.add_command(_figures.train_command, "figures")
 evaluate.add_command(_figures.eval_command, "figures")
 

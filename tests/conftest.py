@@ -72,3 +72,57 @@ def shared_data_available() -> bool:
 
 
 needs_shared_data = pytest.mark.skipif(not shared_data_available(), reason="../shared/data is not beside the checkout")
+
+
+# -- the HTTP server and the page (tests/test_server_api.py, tests/test_web_page.py) --
+
+
+@pytest.fixture(scope="session")
+def live_server(fast_detector):
+    """The real application around the session's fast Detector, on a loopback port, default limits."""
+    from detector.server import create_app
+
+    from .web_support import live_server as serve
+
+    with serve(create_app(fast_detector)) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    """Playwright's driver for the session (skips, or fails under CI, without /usr/bin/chromium)."""
+    from .web_support import playwright_driver as driver
+
+    with driver() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright_driver):
+    """One headless Chromium (Debian's, driven by Playwright) for the session, laptop-sized window.
+
+    The page's Content-Security-Policy is bypassed so that the injection tests prove
+    the page's own code renders text as text, not merely that the policy blocks scripts.
+    """
+    from .web_support import chromium_context
+
+    with chromium_context(playwright_driver, viewport={"width": 1366, "height": 768}, bypass_csp=True) as context:
+        yield context
+
+
+@pytest.fixture
+def browser_page(chromium):
+    """A fresh tab that records every request, console error and dialog it sees."""
+    page = chromium.new_page()
+    page.requests, page.dialogs, page.errors = [], [], []
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
+
+    def on_dialog(dialog):
+        page.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    yield page
+    page.close()
