@@ -65,7 +65,7 @@ def test_example_is_highlighted_with_reasons(browser_page, live_server, fast_det
         span = page.locator(f'#article .s[data-index="{sentence["index"]}"]')
         assert span.text_content() == sentence["text"]
         for flag in sentence["flags"]:
-            assert "t-" + flag["type"] in span.get_attribute("class")
+            assert "has-" + flag["type"] in span.get_attribute("class").split()
 
     # Counts per type and the list in reading order.
     flags = [(s["index"], f) for s in flagged for f in s["flags"]]
