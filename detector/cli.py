@@ -232,9 +232,11 @@ def evaluate() -> None:
 
 # Commands that live with their feature, registered here with one line each.
 from .training import repetition as _repetition  # noqa: E402
+from .batch.cli import batch_command as _batch_command  # noqa: E402
 
 train.add_command(_repetition.train_command, "repetition")
 evaluate.add_command(_repetition.eval_command, "repetition")
+main.add_command(_batch_command, "batch")
 
 
 if __name__ == "__main__":  # pragma: no cover

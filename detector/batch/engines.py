@@ -1,0 +1,148 @@
+"""Where chunks run: in this process, in a pool of local processes, or on a Dask cluster.
+
+Each engine takes a chunk of records and returns a future of its ``ChunkResult``.
+The runner drives all three the same way; an engine only says how to submit,
+how to wait, and whether a failure means a worker was lost (retry the chunk) or
+something else (stop the run).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+from typing import Iterable
+
+from ..errors import ConfigError
+from .records import Record
+from .work import ChunkResult, JobSpec, check_chunk, preload
+
+
+class InlineEngine:
+    """Chunks run here, one after another: ``--workers 1``."""
+
+    name = "1 process"
+    slots = 1
+    # A worker cannot be lost in-process: a crash here ends the run, which --resume continues.
+    retries_before_isolation = 1
+    loses_all_on_loss = False
+
+    def __init__(self, job: JobSpec):
+        self.job = job
+
+    def submit(self, records: list[Record]) -> cf.Future:
+        future: cf.Future = cf.Future()
+        try:
+            future.set_result(check_chunk(self.job, records))
+        except BaseException as exc:  # noqa: BLE001 - handed to the runner through the future
+            if not isinstance(exc, Exception):
+                raise
+            future.set_exception(exc)
+        return future
+
+    def wait_any(self, futures: Iterable[cf.Future]) -> set:
+        return {f for f in futures if f.done()}
+
+    def is_worker_loss(self, exc: BaseException) -> bool:
+        return False
+
+    def recover(self) -> None:
+        pass
+
+    def close(self, abort: bool = False) -> None:
+        pass
+
+
+class ProcessEngine:
+    """``--workers N``: N spawned processes, each loading the model once at start."""
+
+    retries_before_isolation = 1
+
+    def __init__(self, job: JobSpec, workers: int):
+        if workers < 2:
+            raise ConfigError("a process pool needs at least 2 workers")
+        self.job = job
+        self.workers = workers
+        self.name = f"{workers} processes"
+        self.slots = 2 * workers  # one chunk running and one queued per worker
+        self._pool = self._start()
+
+    def _start(self) -> cf.ProcessPoolExecutor:
+        # spawn, not fork: the parent may hold threads (tokenizers, BLAS) that fork would copy mid-flight.
+        return cf.ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=preload,
+            initargs=(self.job, os.getpid()),
+        )
+
+    def submit(self, records: list[Record]) -> cf.Future:
+        return self._pool.submit(check_chunk, self.job, records)
+
+    def wait_any(self, futures: Iterable[cf.Future]) -> set:
+        done, _ = cf.wait(list(futures), return_when=cf.FIRST_COMPLETED)
+        return done
+
+    def is_worker_loss(self, exc: BaseException) -> bool:
+        from concurrent.futures.process import BrokenProcessPool
+
+        return isinstance(exc, BrokenProcessPool)
+
+    @property
+    def loses_all_on_loss(self) -> bool:
+        return True  # a broken pool fails every chunk in it
+
+    def recover(self) -> None:
+        self.close(abort=True)
+        self._pool = self._start()
+
+    def close(self, abort: bool = False) -> None:
+        pool = self._pool
+        if abort:
+            # Stop the workers now; waiting would finish chunks nobody will commit.
+            for process in list(getattr(pool, "_processes", {}).values()):
+                if process.is_alive():
+                    process.kill()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskEngine:
+    """``--dask ADDRESS``: chunks are tasks on a Dask cluster; see ``detector.batch.cluster``."""
+
+    # Dask has already retried a task whose worker died (``distributed.scheduler.allowed-failures``)
+    # before it reports KilledWorker; the runner then isolates the chunk at once.
+    retries_before_isolation = 0
+    loses_all_on_loss = False
+
+    def __init__(self, job: JobSpec, client):
+        from .cluster import register_preload
+
+        self.job = job
+        self.client = client
+        register_preload(client, job)
+        threads = sum(client.nthreads().values()) or 1
+        self.slots = 2 * threads
+        self.name = f"Dask at {client.scheduler.address} ({len(client.nthreads())} workers, {threads} threads)"
+
+    def submit(self, records: list[Record]):
+        return self.client.submit(check_chunk, self.job, records, pure=False)
+
+    def wait_any(self, futures: Iterable) -> set:
+        from distributed import wait
+
+        done, _ = wait(list(futures), return_when="FIRST_COMPLETED")
+        return set(done)
+
+    def is_worker_loss(self, exc: BaseException) -> bool:
+        from distributed.scheduler import KilledWorker
+
+        return isinstance(exc, KilledWorker)
+
+    def recover(self) -> None:
+        pass
+
+    def close(self, abort: bool = False) -> None:
+        pass  # the caller owns the client
+
+
+__all__ = ["ChunkResult", "DaskEngine", "InlineEngine", "ProcessEngine"]
