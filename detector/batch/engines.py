@@ -11,6 +11,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import os
+import socket
 from typing import Iterable
 
 from ..errors import ConfigError
@@ -77,11 +78,29 @@ class ProcessEngine:
         )
 
     def submit(self, records: list[Record]) -> cf.Future:
-        return self._pool.submit(check_chunk, self.job, records)
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self._pool.submit(check_chunk, self.job, records)
+        except BrokenProcessPool as exc:
+            # The pool broke since the last wait: the chunk is lost like the ones inside it.
+            lost: cf.Future = cf.Future()
+            lost.set_exception(exc)
+            return lost
 
     def wait_any(self, futures: Iterable[cf.Future]) -> set:
         done, _ = cf.wait(list(futures), return_when=cf.FIRST_COMPLETED)
         return done
+
+    def worker_peaks(self) -> dict[str, int]:
+        """Peak memory of each live worker, including one that loaded the model but got no chunk."""
+        host = socket.gethostname()
+        peaks = {}
+        for process in list(getattr(self._pool, "_processes", {}).values()):
+            peak = _peak_rss_of(process.pid)
+            if peak:
+                peaks[f"{host}:{process.pid}"] = peak
+        return peaks
 
     def is_worker_loss(self, exc: BaseException) -> bool:
         from concurrent.futures.process import BrokenProcessPool
@@ -104,6 +123,18 @@ class ProcessEngine:
                 if process.is_alive():
                     process.kill()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _peak_rss_of(pid: int) -> int:
+    """VmHWM of a process on Linux (its peak resident memory), else 0."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 class DaskEngine:
@@ -132,6 +163,15 @@ class DaskEngine:
 
         done, _ = wait(list(futures), return_when="FIRST_COMPLETED")
         return set(done)
+
+    def worker_peaks(self) -> dict[str, int]:
+        """Peak memory of every worker process in the cluster now."""
+        from .work import worker_name_and_peak
+
+        try:
+            return dict(self.client.run(worker_name_and_peak).values())
+        except Exception:  # noqa: BLE001 - figures only; the run's result does not depend on them
+            return {}
 
     def is_worker_loss(self, exc: BaseException) -> bool:
         from distributed.scheduler import KilledWorker

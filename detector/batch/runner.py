@@ -162,6 +162,8 @@ def run_batch(
             input_path, kind, id_field=id_field, text_field=text_field, max_record_bytes=record_byte_limit(job.max_chars)
         )
         _Run(job, store, engine, stats, chunk_size, bar).drive(records, resume=resume)
+        for worker, peak in getattr(engine, "worker_peaks", dict)().items():
+            stats.worker_peak_rss[worker] = max(peak, stats.worker_peak_rss.get(worker, 0))
         store.assemble()
     except BaseException:
         if engine is not None:

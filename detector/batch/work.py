@@ -76,6 +76,10 @@ def peak_rss_bytes() -> int:
     return peak if sys.platform == "darwin" else peak * 1024
 
 
+def worker_name_and_peak() -> tuple[str, int]:
+    return f"{socket.gethostname()}:{os.getpid()}", peak_rss_bytes()
+
+
 def entry_json(record: Record, report_dict: dict) -> str:
     entry = {"id": record.id, "record": record.number, **report_dict}
     return json.dumps(entry, ensure_ascii=False, allow_nan=False)
