@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from detector.batch import JobSpec, read_records, run_batch
-from detector.batch.records import _make_record
+from detector.batch.records import make_record
 from detector.batch.runner import BatchError
 from detector.batch.store import PartStore, work_dir_for
 from detector.batch.work import ChunkResult, check_chunk
@@ -506,7 +506,7 @@ def test_batch_error_reports_a_worker_that_cannot_load(tmp_path):
 
 
 def test_check_chunk_keeps_record_order_and_reports_every_record():
-    records = [_make_record(i, f"r{i}", t, "id", "text") for i, t in enumerate(["One. Two.", None, "Three."], 1)]
+    records = [make_record(i, f"r{i}", t, "id", "text") for i, t in enumerate(["One. Two.", None, "Three."], 1)]
     result = check_chunk(FAST, records)
     assert isinstance(result, ChunkResult) and result.errors == 1
     assert [json.loads(e)["id"] for e in result.entries] == ["r1", "r2", "r3"]

@@ -56,9 +56,14 @@ def batch_command(input_path, output, input_type, id_field, text_field, text_for
     job = JobSpec(profile=profile, checks=check_names, models_dir=models_dir, max_chars=max_chars,
                   text_format=text_format, batch_size=batch_size)
     show_progress = progress if progress is not None else sys.stderr.isatty()
-    stats = run_batch(input_path, output, job=job, input_type=input_type, id_field=id_field, text_field=text_field,
-                      workers=workers, dask=dask_address, chunk_size=chunk_size, resume=resume, overwrite=overwrite,
-                      progress=show_progress)
+    try:
+        stats = run_batch(input_path, output, job=job, input_type=input_type, id_field=id_field, text_field=text_field,
+                          workers=workers, dask=dask_address, chunk_size=chunk_size, resume=resume,
+                          overwrite=overwrite, progress=show_progress)
+    except KeyboardInterrupt:
+        click.echo(f"detector: interrupted; the chunks written so far are kept: run the same command with --resume "
+                   f"to continue", err=True)
+        sys.exit(130)
     if stats_path:
         with open(stats_path, "w", encoding="utf-8") as handle:
             json.dump(stats.to_dict(), handle, indent=2)

@@ -26,7 +26,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from .records import Record, _make_record
+from .records import Record, make_record
 from .work import JobSpec, cached_detector, check_chunk
 
 try:  # the plugin base class, when distributed is installed (it is with the batch extra)
@@ -97,7 +97,7 @@ def _check_partition(records, partition: int, job: JobSpec, id_field: str, text_
     prepared = []
     for number, raw in enumerate(records, start=1):
         if isinstance(raw, dict):
-            prepared.append(_make_record(number, raw.get(id_field), raw.get(text_field), id_field, text_field))
+            prepared.append(make_record(number, raw.get(id_field), raw.get(text_field), id_field, text_field))
         else:
             prepared.append(Record(number, None, None, f"record {number}: expected a dict with {id_field!r} and {text_field!r}"))
     entries = [json.loads(line) for line in check_chunk(job, prepared).entries]

@@ -74,7 +74,7 @@ class ProcessEngine:
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=preload,
-            initargs=(self.job, os.getpid()),
+            initargs=(self.job, os.getpid(), max(1, (os.cpu_count() or 1) // self.workers)),
         )
 
     def submit(self, records: list[Record]) -> cf.Future:

@@ -134,7 +134,7 @@ def fingerprint(path: str | os.PathLike) -> dict:
 # -- shared field checks ----------------------------------------------------------
 
 
-def _make_record(number: int, raw_id, raw_text, id_field: str, text_field: str, present: bool = True) -> Record:
+def make_record(number: int, raw_id, raw_text, id_field: str, text_field: str) -> Record:
     """Validates one record's fields; the text stays bytes where its encoding is in doubt."""
     if raw_id is None or raw_id == "":
         return Record(number, None, None, f"record {number}: id field {id_field!r} is missing or empty")
@@ -216,7 +216,7 @@ def _read_jsonl(path, id_field: str, text_field: str, limit: int) -> Iterator[Re
             if not isinstance(payload, dict):
                 yield Record(number, None, None, f"record {number}: expected a JSON object, got {_type_name(payload)}")
                 continue
-            yield _make_record(number, payload.get(id_field), payload.get(text_field), id_field, text_field)
+            yield make_record(number, payload.get(id_field), payload.get(text_field), id_field, text_field)
 
 
 # -- CSV --------------------------------------------------------------------------
@@ -280,12 +280,12 @@ def _read_csv(path, id_field: str, text_field: str, limit: int) -> Iterator[Reco
                 continue
             if len(row) <= max(id_at, text_at):
                 raw_id = row[id_at] if len(row) > id_at else None
-                record = _make_record(number, raw_id, "", id_field, text_field)
+                record = make_record(number, raw_id, "", id_field, text_field)
                 yield record if record.error else record.failed(
                     f"{record.label}: row has {len(row)} fields, expected {len(header)} (no {text_field!r} value)"
                 )
                 continue
-            yield _make_record(number, _csv_id(row[id_at]), row[text_at], id_field, text_field)
+            yield make_record(number, _csv_id(row[id_at]), row[text_at], id_field, text_field)
 
 
 def _csv_id(value: str) -> str | None:
@@ -324,4 +324,4 @@ def _read_parquet(path, id_field: str, text_field: str) -> Iterator[Record]:
                     raw_text = raw_text.decode("utf-8")
                 except UnicodeDecodeError:
                     pass  # the detector decodes legacy encodings, or says why it cannot
-            yield _make_record(number, raw_id, raw_text, id_field, text_field)
+            yield make_record(number, raw_id, raw_text, id_field, text_field)

@@ -283,12 +283,14 @@ class _Run:
             while not done:
                 done = self.engine.wait_any([future])
             try:
-                self._commit(chunk.records, future.result())
-                continue
-            except Exception as exc:  # noqa: BLE001
+                result: ChunkResult = future.result()
+            except Exception as exc:  # noqa: BLE001 - sorted into lost worker or fatal
                 if not self.engine.is_worker_loss(exc):
                     raise BatchError(_describe_failure(exc)) from exc
                 self.engine.recover()
+            else:
+                self._commit(chunk.records, result)
+                continue
             if len(chunk.records) > 1:
                 self.isolate.extendleft(_Chunk([r], attempts=1) for r in reversed(chunk.records))
             else:
@@ -323,9 +325,10 @@ class _Run:
 
 
 def _describe_failure(exc: BaseException) -> str:
+    kept = "; the chunks written so far are kept: fix the cause and run again with --resume"
     if isinstance(exc, DetectorError):
-        return f"a worker could not check records: {exc}"
-    return f"a worker failed: {type(exc).__name__}: {exc}"
+        return f"a worker could not check records: {exc}{kept}"
+    return f"the run stopped: {type(exc).__name__}: {exc}{kept}"
 
 
 def _progress_bar(input_path: Path, kind: str, store: PartStore):

@@ -117,10 +117,33 @@ def check_chunk(job: JobSpec, records: list[Record]) -> ChunkResult:
     return ChunkResult(entries, errors, peak_rss=peak_rss_bytes(), seconds=time.perf_counter() - started)
 
 
-def preload(job: JobSpec, parent_pid: int | None = None) -> None:
-    """Process-pool initializer: load the model before the first chunk arrives."""
+def preload(job: JobSpec, parent_pid: int | None = None, threads: int | None = None) -> None:
+    """Process-pool initializer: share the cores, load the model before the first chunk arrives."""
     _die_with_parent(parent_pid)
+    if threads is not None:
+        limit_threads(threads)
     cached_detector(job)
+    if threads is not None:
+        limit_threads(threads)  # again: loading the model may have started thread pools of its own
+
+
+def limit_threads(threads: int) -> None:
+    """At most ``threads`` BLAS/OpenMP/torch threads in this process.
+
+    N worker processes each using every core would fight over them; Dask's
+    nanny does the same for its workers (OMP_NUM_THREADS=1).
+    """
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, str(threads))
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=threads)
+    except ImportError:  # pragma: no cover - scikit-learn brings threadpoolctl
+        pass
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(threads)
 
 
 def _die_with_parent(parent_pid: int | None) -> None:
