@@ -231,10 +231,12 @@ def evaluate() -> None:
 
 
 # Commands that live with their feature, registered here with one line each.
+from .batch.cli import batch_command as _batch_command  # noqa: E402
 from .server import command as _server  # noqa: E402
 from .training import figures as _figures  # noqa: E402
 from .training import repetition as _repetition  # noqa: E402
 
+main.add_command(_batch_command, "batch")
 main.add_command(_server.serve_command, "serve")
 train.add_command(_repetition.train_command, "repetition")
 evaluate.add_command(_repetition.eval_command, "repetition")
