@@ -231,10 +231,13 @@ def evaluate() -> None:
 
 
 # Commands that live with their feature, registered here with one line each.
+from .training import filler as _filler  # noqa: E402
 from .training import repetition as _repetition  # noqa: E402
 
 train.add_command(_repetition.train_command, "repetition")
 evaluate.add_command(_repetition.eval_command, "repetition")
+train.add_command(_filler.train_command, "filler")
+evaluate.add_command(_filler.eval_command, "filler")
 
 
 if __name__ == "__main__":  # pragma: no cover

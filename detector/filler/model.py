@@ -163,11 +163,8 @@ class FillerModel:
         if tuple(artifact["feature_names"]) != FEATURE_NAMES or tuple(artifact["document_features"]) != DOCUMENT_FEATURES:
             raise ValueError("the filler artifact was trained with other features than this code computes; retrain it")
 
-    def score_sentences(self, sentences, vectors: np.ndarray, document_format: str, phrases=None) -> SentenceScores:
-        from .features import sentence_features
-
-        indexes = [i for i, s in enumerate(sentences) if eligible(s)]
-        feats = [sentence_features(sentences[i], document_format, phrases) for i in indexes]
+    def score_sentences(self, indexes: list[int], feats: list, vectors: np.ndarray) -> SentenceScores:
+        """Scores of the sentences at ``indexes`` (their features given), ``vectors`` being the document's."""
         if not indexes:
             empty = np.zeros(0)
             return SentenceScores([], empty, empty, [], np.zeros((0, self.vector_dim + len(FEATURE_NAMES))))

@@ -397,3 +397,321 @@ def _calibrated_at(calibrated, threshold_logit: float) -> float:
 def _human_news_rows(table: SentenceTable) -> np.ndarray:
     news = np.array([table.docs[i].dataset in NEWS_SETS for i in table.doc])
     return news & (table.label == 0)
+
+
+# Sets the models learn from: English news by instruction-tuned generators. The
+# continuation sets (xsum-fastdetect, seqxgpt-sent: 2019-2022 base models
+# continuing a human prefix) are evaluation only: their text is not the padding
+# this check is for, and training on it lowered dev AUROC on the target sets.
+MODEL_SETS = ("llmfake", "newsgpt", "xsum-detectrl")
+
+
+def load_tables(profile: str, splits=("train", "dev"), sets=MODEL_SETS, store: ArtifactStore | None = None, log=_log) -> dict:
+    from ..checks.repetition import Repetition
+    from ..filler.phrases import shipped_phrases
+
+    store = store or ArtifactStore()
+    repetition = Repetition().load(store, profile)
+    cache = EmbeddingCache(profile)
+    tables = {}
+    for split in splits:
+        tables[split] = cached_table(f"{profile}-{split}-{'+'.join(sets)}",
+                                     lambda: build_table(corpus(split, sets), cache, repetition, shipped_phrases()), log)
+    return tables
+
+
+def _code_digest() -> str:
+    """Changes whenever the feature code, the phrase list or the repetition model changes."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted((root / "filler").glob("*.py")) + [root / "filler" / "stock_phrases.json", root / "segment.py",
+                                                          root / "checks" / "repetition.py"]:
+        digest.update(path.read_bytes())
+    models = ArtifactStore().manifest.get("artifacts", {})
+    digest.update(json.dumps({k: v.get("sha256") for k, v in models.items() if k.startswith("repetition/")}).encode())
+    return digest.hexdigest()[:12]
+
+
+def cached_table(name: str, build, log=_log) -> SentenceTable:
+    """A sentence table from .cache/tables/ if the code that made it is unchanged, else built and stored."""
+    import pickle
+
+    from .corpus import CACHE
+
+    path = CACHE / "tables" / f"{name}-{_code_digest()}.pkl"
+    if path.exists():
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    log(f"building sentence table {name}")
+    table = build()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as handle:
+        pickle.dump(table, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+    return table
+
+
+def spliced_table(split: str, profile: str, store: ArtifactStore | None = None, limit: int | None = None,
+                  sets: tuple[str, ...] = MODEL_SETS) -> SentenceTable:
+    from ..checks.repetition import Repetition
+    from ..filler.phrases import shipped_phrases
+    from .splice import spliced_documents
+
+    store = store or ArtifactStore()
+    return cached_table(
+        f"{profile}-spliced-{split}-{'+'.join(sets)}-{limit}",
+        lambda: build_table(spliced_documents(split, sets=sets, limit=limit), EmbeddingCache(profile),
+                            Repetition().load(store, profile), shipped_phrases()),
+    )
+
+
+def train(store: ArtifactStore, profile: str, log=_log) -> dict:
+    import joblib
+
+    from ..filler.phrases import shipped_phrases
+
+    tables = load_tables(profile, store=store, log=log)
+    spliced_dev = spliced_table("dev", profile, store)
+    phrases = shipped_phrases()
+    phrase_min_ratio = float(phrases.meta["flag_min_ratio"])
+    # Calibration and threshold read exactly labelled sentences: the spliced dev articles.
+    artifact = fit(tables["train"], spliced_dev, phrases, phrase_min_ratio, log=log)
+    oof = artifact.pop("_oof_train_logits")
+    model = FillerModel(artifact)
+    metrics = {"dev": dev_metrics(model, tables["dev"], spliced_dev)}
+    name = ARTIFACT.format(profile=profile)
+    (store.root / "filler").mkdir(parents=True, exist_ok=True)
+    joblib.dump({**artifact, "profile": profile, "seed": SEED}, store.root / name)
+    n_train = int((tables["train"].label >= 0).sum())
+    store.record(
+        name,
+        kind="model",
+        check="generic",
+        profile=profile,
+        estimator=(
+            "sentence: CalibratedClassifierCV(sigmoid) over frozen StandardScaler+LogisticRegression(C="
+            f"{C_SENTENCE}) on [sentence vector, {len(FEATURE_NAMES)} named features]; document: "
+            "CalibratedClassifierCV(isotonic, 5 folds grouped by story) over HistGradientBoostingClassifier "
+            f"on {len(DOCUMENT_FEATURES)} document features of out-of-fold sentence logits"
+        ),
+        data=(
+            f"../shared/data/ai_text {', '.join(f'{s}-train' for s in MODEL_SETS)} (English news; {len(tables['train'].docs)} documents, "
+            f"{n_train} sentences labelled by their document); calibration and threshold on spliced dev articles "
+            f"({len(spliced_dev.docs)}; detector/training/splice.py); stock phrases detector/filler/stock_phrases.json"
+        ),
+        params={
+            "seed": SEED,
+            "folds": N_FOLDS,
+            "C_sentence": C_SENTENCE,
+            "human_sentence_budget": HUMAN_SENTENCE_BUDGET,
+            "threshold": round(artifact["threshold"], 4),
+            "threshold_logit": round(artifact["threshold_logit"], 4),
+            "phrase_min_ratio": phrase_min_ratio,
+        },
+        metrics=metrics,
+        built_by=f"detector train filler --profile {profile}",
+    )
+    return metrics
+
+
+def dev_metrics(model: FillerModel, dev: SentenceTable, spliced: SentenceTable) -> dict:
+    """Document metrics on dev (target sets) and sentence metrics on spliced dev articles."""
+    from sklearn.metrics import roc_auc_score
+
+    logits = model.pipeline.decision_function(dev.design)
+    x = document_matrix(dev, logits, model.threshold_logit)
+    p = model.document_model.predict_proba(x)[:, 1]
+    y = dev.doc_labels()
+    datasets = np.array([d.dataset for d in dev.docs])
+    target = np.isin(datasets, TARGET_SETS)
+    s_logits = model.pipeline.decision_function(spliced.design)
+    labelled = spliced.label >= 0
+    rules = _flag_rules(spliced, model.artifact["phrase_min_ratio"])
+    human = spliced.label == 0
+    return {
+        "documents_llmfake_newsgpt": binary_metrics(y[target], p[target]),
+        "spliced_sentence_auroc": round(float(roc_auc_score(spliced.label[labelled], s_logits[labelled])), 4),
+        "spliced_human_sentences_flagged_generic": round(float(np.mean(s_logits[human] >= model.threshold_logit)), 4),
+        "spliced_human_sentences_flagged_any": round(float(np.mean((s_logits >= model.threshold_logit)[human] | rules[human])), 4),
+    }
+
+
+_PROFILES = click.Choice(["accurate", "fast"])
+
+
+@click.command()
+@click.option("--profile", "profiles", type=_PROFILES, multiple=True, help="Profiles to train (default: both).")
+@click.option("--models", "models_dir", type=click.Path(file_okay=False), help="Models directory to write to.")
+@click.option("--skip-phrases", is_flag=True, help="Keep the shipped stock-phrase list instead of mining it again.")
+def train_command(profiles, models_dir, skip_phrases) -> None:
+    """Mine the stock phrases and fit the filler sentence and document models (train split, fixed seed)."""
+    from . import stock_phrases
+
+    if not skip_phrases:
+        path = stock_phrases.write(stock_phrases.mine())
+        _log(f"stock phrases written to {path}")
+    store = ArtifactStore(models_dir)
+    for profile in profiles or ("accurate", "fast"):
+        click.echo(json.dumps({"profile": profile, **train(store, profile)}, indent=2))
+
+
+# ---------------------------------------------------------------------------
+# Evaluation (test splits; also what notebooks/filler.ipynb reads)
+
+EVAL_SETS = MODEL_SETS + ("xsum-fastdetect", "seqxgpt-sent")
+
+
+def _limited(docs: list, limit: int | None) -> list:
+    """The first ``limit`` documents of each (data set, label), in file order: the CI slice."""
+    if not limit:
+        return docs
+    seen: dict[tuple, int] = {}
+    out = []
+    for doc in docs:
+        key = (doc.dataset, doc.label)
+        if seen.get(key, 0) < limit:
+            seen[key] = seen.get(key, 0) + 1
+            out.append(doc)
+    return out
+
+
+def test_tables(profile: str, limit: int | None = None, store: ArtifactStore | None = None, log=_log) -> dict:
+    """Sentence tables of the test split: English sets, newsgpt's non-English wiki, spliced news articles."""
+    from ..checks.repetition import Repetition
+    from ..filler.phrases import shipped_phrases
+
+    store = store or ArtifactStore()
+    repetition = Repetition().load(store, profile)
+    cache = EmbeddingCache(profile)
+    phrases = shipped_phrases()
+    english = lambda: build_table(_limited(corpus("test", EVAL_SETS), limit), cache, repetition, phrases)  # noqa: E731
+    wiki_docs = lambda: [d for d in corpus("test", ("newsgpt",), english_only=False) if d.domain == "wiki"]  # noqa: E731
+    wiki = lambda: build_table(_limited(wiki_docs(), limit), cache, repetition, phrases)  # noqa: E731
+    return {
+        "test": cached_table(f"{profile}-test-eval-{limit}", english, log),
+        "wiki": cached_table(f"{profile}-test-wiki-{limit}", wiki, log),
+        "spliced": spliced_table("test", profile, store, limit=(limit * 2 if limit else None), sets=NEWS_SETS),
+    }
+
+
+def document_probabilities(model: FillerModel, table: SentenceTable) -> np.ndarray:
+    logits = model.pipeline.decision_function(table.design) if len(table.label) else np.zeros(0)
+    x = document_matrix(table, logits, model.threshold_logit)
+    return model.document_model.predict_proba(x)[:, 1]
+
+
+def has_chat_preamble(doc) -> bool:
+    """A machine text that opens with a chat model's preamble ("Sure, here is ...", "Title: ...")."""
+    return any(r.kind == "assistant" for s in doc.sentences[:3] for r in find_residue(s, doc.format))
+
+
+def document_report(table: SentenceTable, p: np.ndarray) -> dict:
+    """AUROC, F1 (at 0.5) and TPR at 1%/5% FPR: per data set, target sets, domain, generator; with and without preambles."""
+    y = table.doc_labels()
+    datasets = np.array([d.dataset for d in table.docs])
+    domains = np.array([d.domain for d in table.docs])
+    generators = np.array([d.generator for d in table.docs])
+    preamble = np.array([d.label == 1 and has_chat_preamble(d) for d in table.docs])
+    out: dict = {"by_dataset": {}, "by_domain": {}, "by_generator": {}}
+    target = np.isin(datasets, TARGET_SETS)
+    out["english_news_llmfake_newsgpt"] = binary_metrics(y[target], p[target])
+    out["english_news_llmfake_newsgpt_without_preambles"] = binary_metrics(y[target & ~preamble], p[target & ~preamble])
+    out["preamble_documents"] = int(preamble[target].sum())
+    for name in dict.fromkeys(datasets):
+        m = datasets == name
+        out["by_dataset"][name] = binary_metrics(y[m], p[m])
+        out["by_dataset"][name]["without_preambles"] = binary_metrics(y[m & ~preamble], p[m & ~preamble]).get("auroc")
+        for domain in dict.fromkeys(domains[m]):
+            d = m & (domains == domain)
+            out["by_domain"][f"{name}/{domain}"] = binary_metrics(y[d], p[d])
+        for generator in dict.fromkeys(generators[m & (y == 1)]):
+            g = m & ((generators == generator) | (y == 0))
+            out["by_generator"][f"{name}/{generator}"] = binary_metrics(y[g], p[g])
+    return out
+
+
+def sentence_report(model: FillerModel, table: SentenceTable) -> dict:
+    """Sentence AUROC and the share of human sentences flagged at the default threshold, per data set."""
+    from sklearn.metrics import roc_auc_score
+
+    logits = model.pipeline.decision_function(table.design)
+    rules = _flag_rules(table, model.artifact["phrase_min_ratio"])
+    generic = logits >= model.threshold_logit
+    datasets = np.array([table.docs[i].dataset for i in table.doc])
+    out = {}
+    groups = {"all": np.ones(len(logits), bool), "llmfake+newsgpt": np.isin(datasets, TARGET_SETS)}
+    groups.update({name: datasets == name for name in dict.fromkeys(datasets)})
+    for name, m in groups.items():
+        labelled = m & (table.label >= 0)
+        human = m & (table.label == 0)
+        machine = m & (table.label == 1)
+        entry = {"sentences": int(labelled.sum()), "machine": int(machine.sum())}
+        if machine.any() and human.any():
+            entry["auroc"] = round(float(roc_auc_score(table.label[labelled], logits[labelled])), 4)
+            entry["machine_flagged_generic"] = round(float(generic[machine].mean()), 4)
+        if human.any():
+            entry["human_flagged_generic"] = round(float(generic[human].mean()), 4)
+            entry["human_flagged_any_filler"] = round(float((generic | rules)[human].mean()), 4)
+        out[name] = entry
+    return out
+
+
+def example_flags(profile: str, store: ArtifactStore | None = None) -> dict:
+    """Flags on the shared example and on the first clean, attributed human test story (by rule)."""
+    from ..pipeline import Detector
+    from .corpus import REPO, clean_attributed_stories
+
+    detector = Detector.load(profile=profile, checks=["filler"], models_dir=str(store.root) if store else None)
+    example = (REPO / "examples" / "myanmar-repatriation.md").read_text(encoding="utf-8")
+    out = {}
+    report = detector.check(example, source="myanmar-repatriation.md")
+    body = [s for s in report.sentences if s.kind in ("sentence", "list_item")]
+    flagged = {f.sentence for f in report.flags}
+    out["example"] = {
+        "body_sentences": len(body),
+        "body_sentences_flagged": sum(1 for s in body if s.index in flagged),
+        "flags": len(report.flags),
+        "score": report.scores["filler"],
+    }
+    stories = clean_attributed_stories("test")
+    counts = []
+    for row in stories:
+        r = detector.check(row["text"], source=row["id"])
+        counts.append(len({f.sentence for f in r.flags}))
+    out["clean_human_stories"] = {
+        "stories": len(stories),
+        "first_story": stories[0]["id"] if stories else None,
+        "flagged_sentences_first": counts[0] if counts else None,
+        "flagged_sentences_median": float(np.median(counts)) if counts else None,
+        "flagged_sentences_max": int(max(counts)) if counts else None,
+    }
+    return out
+
+
+def evaluate(profile: str, limit: int | None = None, store: ArtifactStore | None = None, log=_log) -> dict:
+    store = store or ArtifactStore()
+    model = FillerModel(store.load_joblib(ARTIFACT.format(profile=profile)))
+    tables = test_tables(profile, limit, store, log)
+    p_test = document_probabilities(model, tables["test"])
+    p_wiki = document_probabilities(model, tables["wiki"])
+    continuation = tables["test"].subset_docs(np.array([d.dataset in ("xsum-fastdetect", "seqxgpt-sent") for d in tables["test"].docs]))
+    return {
+        "profile": profile,
+        "slice": f"first {limit} documents per data set and label" if limit else "full test split",
+        "threshold": round(model.threshold, 4),
+        "documents": document_report(tables["test"], p_test),
+        "non_english_wiki_stress": document_report(tables["wiki"], p_wiki)["by_domain"],
+        "spliced_sentences": sentence_report(model, tables["spliced"]),
+        "continuation_sentences_exact_labels": sentence_report(model, continuation),
+        "examples": example_flags(profile, store),
+        "command": f"detector eval filler --profile {profile}" + (f" --limit {limit}" if limit else ""),
+    }
+
+
+@click.command()
+@click.option("--profile", "profiles", type=_PROFILES, multiple=True, help="Profiles to evaluate (default: both).")
+@click.option("--limit", type=int, default=None, help="Only the first N documents per data set and label (a quick slice).")
+def eval_command(profiles, limit) -> None:
+    """Filler metrics on the test splits (documents, spliced sentences, examples) as JSON."""
+    click.echo(json.dumps({p: evaluate(p, limit) for p in profiles or ("accurate", "fast")}, indent=2))

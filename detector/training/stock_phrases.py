@@ -43,6 +43,8 @@ MIN_GENERATORS = 2
 MIN_SETS = 2
 MIN_DOCS_PER_SET = 5
 SMOOTHING = 0.5
+# filler.stock_phrase's part of the 5% human-sentence budget of all filler flags.
+FLAG_BUDGET = 0.01
 
 
 def _stop_words() -> frozenset[str]:
@@ -116,8 +118,14 @@ def mine(split: str = "train") -> dict:
     for entry in phrases:
         entry["ratio"] = round(entry["ratio"], 2)
         entry["q_value"] = float(f"{entry['q_value']:.3g}")
+    flag_min_ratio, flagged_share = choose_flag_ratio(phrases)
     return {
         "schema": PHRASE_SCHEMA,
+        "flag_min_ratio": flag_min_ratio,
+        "flag_choice": (
+            f"lowest ratio at which the listed phrases alone flag at most {FLAG_BUDGET:.0%} of human news sentences "
+            f"of the dev splits ({flagged_share:.2%} there)"
+        ),
         "built_by": "python -m detector.training.stock_phrases (also run by 'detector train filler')",
         "data": {
             "split": split,
@@ -139,6 +147,25 @@ def mine(split: str = "train") -> dict:
         },
         "phrases": phrases,
     }
+
+
+def choose_flag_ratio(phrases: list[dict], split: str = "dev") -> tuple[float, float]:
+    """The lowest ratio whose phrases flag at most FLAG_BUDGET of human news sentences of ``split``."""
+    from ..filler.model import eligible
+    from ..filler.phrases import StockPhrase, StockPhraseList
+
+    listed = StockPhraseList([StockPhrase(p["phrase"], p["ratio"], p["machine_docs"], p["human_docs"], p["q_value"]) for p in phrases])
+    best = []
+    for doc in corpus(split, HUMAN_SETS):
+        for sentence, label in zip(doc.sentences, doc.sentence_labels):
+            if label == 0 and eligible(sentence):
+                best.append(max((h.phrase.ratio for h in listed.find(sentence.clean)), default=0.0))
+    best_arr = np.array(best)
+    for ratio in sorted({round(p["ratio"], 2) for p in phrases}):
+        share = float(np.mean(best_arr >= ratio))
+        if share <= FLAG_BUDGET:
+            return float(ratio), share
+    return float("inf"), 0.0
 
 
 def _prune(kept: dict[str, dict]) -> dict[str, dict]:
