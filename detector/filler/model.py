@@ -173,5 +173,15 @@ class FillerModel:
         return SentenceScores(indexes, logits, self.sentence_model.predict_proba(design)[:, 1], feats, design)
 
     def document_probability(self, item: DocumentInput) -> float:
-        row = document_features(item, self.threshold_logit).reshape(1, -1)
-        return float(self.document_model.predict_proba(row)[0, 1])
+        return float(self.document_probabilities(document_features(item, self.threshold_logit).reshape(1, -1))[0])
+
+    def document_probabilities(self, rows: np.ndarray) -> np.ndarray:
+        # One OpenMP thread: the trees are small, and on a busy machine more threads spin instead of working.
+        with _single_thread():
+            return self.document_model.predict_proba(rows)[:, 1]
+
+
+def _single_thread():
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(1, user_api="openmp")

@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -256,11 +257,17 @@ def fit_document_model(x: np.ndarray, docs, log=None):
 
     y = np.array([d.label for d in docs])
     groups = _pair_groups(docs)
-    splits = list(StratifiedGroupKFold(n_splits=N_FOLDS, shuffle=True, random_state=SEED).split(x, y, groups))
-    base = HistGradientBoostingClassifier(max_iter=300, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=20,
+    folds = max(2, min(N_FOLDS, int(min(np.bincount(y, minlength=2)))))
+    splits = list(StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=SEED).split(x, y, groups))
+    from threadpoolctl import threadpool_limits
+
+    base = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=20,
                                           l2_regularization=1.0, random_state=SEED)
-    model = CalibratedClassifierCV(base, method="isotonic", cv=splits)
-    model.fit(x, y, sample_weight=document_weights(docs))
+    # ensemble=False: one booster (fit on all of train) at prediction time, its calibration from the folds.
+    model = CalibratedClassifierCV(base, method="isotonic", cv=splits, ensemble=False)
+    # One OpenMP thread: on a shared, oversubscribed machine more threads spin instead of working.
+    with threadpool_limits(1):
+        model.fit(x, y, sample_weight=document_weights(docs))
     return model
 
 
@@ -273,7 +280,10 @@ def calibrate_sentences(pipeline, table: SentenceTable):
     y = table.label[labelled]
     weights = np.where(y == 1, 0.5 / max((y == 1).sum(), 1), 0.5 / max((y == 0).sum(), 1)) * len(y)
     model = CalibratedClassifierCV(FrozenEstimator(pipeline), method="sigmoid")
-    model.fit(table.design[labelled], y, sample_weight=weights)
+    with warnings.catch_warnings():
+        # The weights are meant for the calibration alone: the pipeline is frozen.
+        warnings.filterwarnings("ignore", message="Since FrozenEstimator does not appear to accept sample_weight")
+        model.fit(table.design[labelled], y, sample_weight=weights)
     return model
 
 
@@ -358,10 +368,10 @@ def _phrase_list_digest(phrases: StockPhraseList) -> str:
 
 
 def fit(train: SentenceTable, dev: SentenceTable, phrases: StockPhraseList, phrase_min_ratio: float,
-        c: float = C_SENTENCE, log=_log) -> dict:
+        c: float = C_SENTENCE, folds: int = N_FOLDS, log=_log) -> dict:
     """Fit every trained part on ``train``, calibrate and choose thresholds on ``dev``; returns the artifact dict."""
     log(f"sentence model on {int((train.label >= 0).sum())} labelled train sentences")
-    oof = out_of_fold_logits(train, c, log=log)
+    oof = out_of_fold_logits(train, c, folds=folds, log=log)
     pipeline = fit_sentence_pipeline(train, c)
     calibrated = calibrate_sentences(pipeline, dev)
 
@@ -424,8 +434,9 @@ def _code_digest() -> str:
     """Changes whenever the feature code, the phrase list or the repetition model changes."""
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
-    for path in sorted((root / "filler").glob("*.py")) + [root / "filler" / "stock_phrases.json", root / "segment.py",
-                                                          root / "checks" / "repetition.py"]:
+    feature_code = ("features.py", "phrases.py", "residue.py", "tautology.py", "stock_phrases.json")
+    for path in [root / "filler" / name for name in feature_code] + [root / "segment.py", root / "checks" / "repetition.py",
+                                                                      Path(__file__).with_name("splice.py")]:
         digest.update(path.read_bytes())
     models = ArtifactStore().manifest.get("artifacts", {})
     digest.update(json.dumps({k: v.get("sha256") for k, v in models.items() if k.startswith("repetition/")}).encode())
@@ -520,8 +531,7 @@ def dev_metrics(model: FillerModel, dev: SentenceTable, spliced: SentenceTable) 
     from sklearn.metrics import roc_auc_score
 
     logits = model.pipeline.decision_function(dev.design)
-    x = document_matrix(dev, logits, model.threshold_logit)
-    p = model.document_model.predict_proba(x)[:, 1]
+    p = model.document_probabilities(document_matrix(dev, logits, model.threshold_logit))
     y = dev.doc_labels()
     datasets = np.array([d.dataset for d in dev.docs])
     target = np.isin(datasets, TARGET_SETS)
@@ -598,7 +608,7 @@ def test_tables(profile: str, limit: int | None = None, store: ArtifactStore | N
 def document_probabilities(model: FillerModel, table: SentenceTable) -> np.ndarray:
     logits = model.pipeline.decision_function(table.design) if len(table.label) else np.zeros(0)
     x = document_matrix(table, logits, model.threshold_logit)
-    return model.document_model.predict_proba(x)[:, 1]
+    return model.document_probabilities(x)
 
 
 def has_chat_preamble(doc) -> bool:
@@ -715,3 +725,14 @@ def evaluate(profile: str, limit: int | None = None, store: ArtifactStore | None
 def eval_command(profiles, limit) -> None:
     """Filler metrics on the test splits (documents, spliced sentences, examples) as JSON."""
     click.echo(json.dumps({p: evaluate(p, limit) for p in profiles or ("accurate", "fast")}, indent=2))
+
+
+def retrain(train_table: SentenceTable, dev_spliced: SentenceTable, folds: int = 3, log=None) -> FillerModel:
+    """The same recipe as ``train`` on another training table (leave-one-generator-out, transfer); nothing is saved."""
+    from ..filler.phrases import shipped_phrases
+
+    phrases = shipped_phrases()
+    artifact = fit(train_table, dev_spliced, phrases, float(phrases.meta["flag_min_ratio"]), folds=folds,
+                   log=log or (lambda message: None))
+    artifact.pop("_oof_train_logits")
+    return FillerModel(artifact)
