@@ -23,6 +23,7 @@ from .repetition import Repetition
 # A group is named in the message when it adds at least this much to the logit.
 MIN_CONTRIBUTION = 0.15
 MAX_REASONS = 3
+_CONSTRUCTION_LABELS = {"this_noun_opener": '"This <noun> ..." opener'}
 
 
 @register
@@ -120,7 +121,7 @@ def _describe(group: str, feats: SentenceFeatures) -> str | None:
     if group == "abstraction" and feats.abstract:
         return f"abstract nouns ({_quoted(feats.abstract)})"
     if group == "construction" and feats.constructions:
-        return "construction " + ", ".join(construction_label(c) for c in feats.constructions[:2])
+        return "construction " + ", ".join(_CONSTRUCTION_LABELS.get(c) or construction_label(c) for c in feats.constructions[:2])
     if group == "length":
         return f"{'long' if feats.words > 25 else 'short'} sentence ({feats.words} words)"
     if group == "template":
