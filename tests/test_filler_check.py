@@ -74,10 +74,11 @@ def test_residue_and_tautology_flags_in_a_document(fast_detector):
         "The deal is expected to close next year."
     )
     report = fast_detector.check(text, checks=["filler"])
-    codes = {(report.sentences[f.sentence].clean[:20], f.code) for f in report.flags}
-    assert ("Certainly! Here's a n", "filler.template_residue") in {(a[:21], b) for a, b in codes}
-    assert any(code == "filler.tautology" for _, code in codes)
     residue = [f for f in report.flags if f.code == "filler.template_residue"]
+    assert any("Certainly!" in f.message for f in residue)
+    assert any("Here's a news article" in f.message for f in residue)
+    tautology = [f for f in report.flags if f.code == "filler.tautology"]
+    assert tautology and report.sentences[tautology[0].sentence].clean.startswith("Social media")
     assert any("[Company Name]" in f.message for f in residue)
     assert any("In Conclusion" in f.message for f in residue)
 
