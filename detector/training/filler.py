@@ -23,7 +23,7 @@ Steps of ``train(profile)``:
    together (generic, stock phrase, residue, tautology) stay within the
    human-sentence budget on dev human news;
 6. the document model over document features of the out-of-fold logits,
-   calibrated with CalibratedClassifierCV (isotonic, folds grouped by story).
+   calibrated with CalibratedClassifierCV (sigmoid, folds grouped by story).
 """
 
 from __future__ import annotations
@@ -250,7 +250,7 @@ def document_weights(docs) -> np.ndarray:
 
 
 def fit_document_model(x: np.ndarray, docs, log=None):
-    """Gradient-boosted trees over the document features, calibrated (isotonic) on folds grouped by story."""
+    """Gradient-boosted trees over the document features, calibrated (sigmoid: it keeps the ranking, where isotonic steps tie scores) on folds grouped by story."""
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.model_selection import StratifiedGroupKFold
@@ -264,7 +264,7 @@ def fit_document_model(x: np.ndarray, docs, log=None):
     base = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=20,
                                           l2_regularization=1.0, random_state=SEED)
     # ensemble=False: one booster (fit on all of train) at prediction time, its calibration from the folds.
-    model = CalibratedClassifierCV(base, method="isotonic", cv=splits, ensemble=False)
+    model = CalibratedClassifierCV(base, method="sigmoid", cv=splits, ensemble=False)
     # One OpenMP thread: on a shared, oversubscribed machine more threads spin instead of working.
     with threadpool_limits(1):
         model.fit(x, y, sample_weight=document_weights(docs))
@@ -503,7 +503,7 @@ def train(store: ArtifactStore, profile: str, log=_log) -> dict:
         estimator=(
             "sentence: CalibratedClassifierCV(sigmoid) over frozen StandardScaler+LogisticRegression(C="
             f"{C_SENTENCE}) on [sentence vector, {len(FEATURE_NAMES)} named features]; document: "
-            "CalibratedClassifierCV(isotonic, 5 folds grouped by story) over HistGradientBoostingClassifier "
+            "CalibratedClassifierCV(sigmoid, 5 folds grouped by story, ensemble=False) over HistGradientBoostingClassifier "
             f"on {len(DOCUMENT_FEATURES)} document features of out-of-fold sentence logits"
         ),
         data=(
