@@ -234,12 +234,15 @@ def evaluate() -> None:
 from .batch.cli import batch_command as _batch_command  # noqa: E402
 from .server import command as _server  # noqa: E402
 from .training import figures as _figures  # noqa: E402
+from .training import filler as _filler  # noqa: E402
 from .training import repetition as _repetition  # noqa: E402
 
 main.add_command(_batch_command, "batch")
 main.add_command(_server.serve_command, "serve")
 train.add_command(_repetition.train_command, "repetition")
 evaluate.add_command(_repetition.eval_command, "repetition")
+train.add_command(_filler.train_command, "filler")
+evaluate.add_command(_filler.eval_command, "filler")
 train.add_command(_figures.train_command, "figures")
 evaluate.add_command(_figures.eval_command, "figures")
 
