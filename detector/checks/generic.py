@@ -18,6 +18,7 @@ from ..filler.analysis import eligible_features, residue_by_sentence
 from ..filler.features import SentenceFeatures, construction_label
 from ..filler.model import WORDING_GROUP, DocumentInput, FillerModel, contributions
 from .base import Analysis, Check, CheckResult, register
+from .repetition import MEMO_KEY as REPETITION_MEMO_KEY
 from .repetition import Repetition
 
 # A group is named in the message when it adds at least this much to the logit.
@@ -51,7 +52,7 @@ class Generic(Check):
                 if probability < self.model_.threshold:
                     continue
                 reasons = explain(parts[row], names, features[index])
-                message = f"Reads as generic, machine-written copy (p={probability:.2f}): " + "; ".join(r for _, r in reasons)
+                message = "Reads as generic, machine-written copy: " + "; ".join(r for _, r in reasons)
                 flags.append(
                     self.flag(
                         index,
@@ -63,7 +64,7 @@ class Generic(Check):
                     )
                 )
         residue = len(residue_by_sentence(analysis))
-        repeated = len(analysis.memo("filler.repetition_flags", lambda a: self.repetition_.run(a).flags))
+        repeated = len(analysis.memo(REPETITION_MEMO_KEY, self.repetition_.find))
         item = DocumentInput(
             scores.logits,
             np.vstack([features[i].values for i in indexes]) if indexes else np.zeros((0, len(self.model_.artifact["feature_names"]))),
@@ -123,7 +124,8 @@ def _describe(group: str, feats: SentenceFeatures) -> str | None:
     if group == "construction" and feats.constructions:
         return "construction " + ", ".join(_CONSTRUCTION_LABELS.get(c) or construction_label(c) for c in feats.constructions[:2])
     if group == "length":
-        return f"{'long' if feats.words > 25 else 'short'} sentence ({feats.words} words)"
+        # The model learns which lengths machine copy favours; it is not "too long".
+        return f"a length typical of machine-written sentences ({feats.words} words)"
     if group == "template":
         if feats.residue:
             return f"template residue ({feats.residue[0].message})"

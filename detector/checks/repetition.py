@@ -17,6 +17,7 @@ from ..scoring import probability_function
 from .base import Analysis, Check, CheckResult, register
 
 ELIGIBLE_KINDS = ("sentence", "list_item")
+MEMO_KEY = "filler.repetition_flags"
 MIN_WORDS = 5
 # Each sentence is compared with at most this many earlier ones: articles are far
 # shorter, and it keeps a 10 MB document linear instead of quadratic.
@@ -140,6 +141,10 @@ class Repetition(Check):
         return eligible, earlier, later, self.probability_(features)
 
     def run(self, analysis: Analysis) -> CheckResult:
+        # The filler document model reads these flags too; the memo finds them once.
+        return CheckResult(analysis.memo(MEMO_KEY, self.find))
+
+    def find(self, analysis: Analysis) -> list:
         eligible, earlier, later, probability = self.pair_probabilities(analysis)
         document = analysis.document
         matches: dict[int, list[tuple[int, float]]] = {}
@@ -171,7 +176,7 @@ class Repetition(Check):
                     times=times,
                 )
             )
-        return CheckResult(flags)
+        return flags
 
 
 def _quote(text: str, limit: int = 80) -> str:
