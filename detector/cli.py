@@ -232,9 +232,12 @@ def evaluate() -> None:
 
 # Commands that live with their feature, registered here with one line each.
 from .training import repetition as _repetition  # noqa: E402
+from .training import contradictions as _contradictions  # noqa: E402
 
 train.add_command(_repetition.train_command, "repetition")
 evaluate.add_command(_repetition.eval_command, "repetition")
+train.add_command(_contradictions.train_command, "contradictions")
+evaluate.add_command(_contradictions.eval_command, "contradictions")
 
 
 if __name__ == "__main__":  # pragma: no cover

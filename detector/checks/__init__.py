@@ -4,5 +4,6 @@ from .base import GROUP_FLAG_TYPES, Analysis, Check, CheckResult, register, regi
 
 # One line per check module: adding a check means a new module and a line here.
 from . import repetition  # noqa: E402,F401
+from . import contradiction  # noqa: E402,F401
 
 __all__ = ["GROUP_FLAG_TYPES", "Analysis", "Check", "CheckResult", "register", "registered_checks", "resolve_checks"]

@@ -1,0 +1,209 @@
+"""contradiction.semantic and contradiction.numeric: two statements of one article that cannot both be true.
+
+Candidate pairs come from the sentence vectors the pipeline already computed, plus
+sparse incidence matrices of names and counted nouns (one matrix product per
+window of sentences, then the most similar few per sentence), so the stage stays
+linear in the number of sentences. Each candidate pair is then scored twice:
+
+- semantic: a calibrated scikit-learn classifier over [u, v, |u-v|, u*v] of the two
+  sentence vectors plus lexical cue features (``detector.cues``), scored in both
+  orders and averaged, so that a pair's score does not depend on its direction;
+- numeric: for pairs that count the same noun (or the same unit) with values that
+  no approximation reconciles, a calibrated classifier over the figures' agreement
+  and the sentences' shared context.
+
+A pair is reported once: one flag on each of its two sentences, each pointing at
+the other (``related``) and quoting it with the values or the cue that clash. Where
+both detectors fire on a pair, the numeric flag (the more specific one) is kept.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..artifacts import ArtifactStore
+from ..cues import CueTable, SentenceCues, describe_clash, read_cues
+from ..numeric_figures import FigureClash, figure_clashes, figures_by_sentence, numeric_features
+from .base import Analysis, Check, CheckResult, register
+
+ELIGIBLE_KINDS = ("sentence", "list_item", "table_row")
+MIN_WORDS = 4
+# Sentences further apart than this are not compared: articles are far shorter, and
+# it keeps a 10 MB document linear. The per-sentence cap does the same inside the window.
+WINDOW = 400
+PER_SENTENCE = 8
+_CHUNK = 256
+# The longest sentence whose cues are read: a 50,000-character "sentence" is not prose.
+MAX_CUE_CHARS = 1500
+
+
+def embedding_features(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    return np.hstack([u, v, np.abs(u - v), u * v]).astype(np.float32)
+
+
+def semantic_features(u: np.ndarray, v: np.ndarray, cues: np.ndarray) -> np.ndarray:
+    """The semantic model's input for ordered pairs: [u, v, |u-v|, u*v, cue features]."""
+    return np.hstack([embedding_features(u, v), cues.astype(np.float32)])
+
+
+def candidate_pairs(
+    vectors: np.ndarray,
+    table: CueTable,
+    floor: float,
+    related_floor: float,
+    window: int = WINDOW,
+    per_sentence: int = PER_SENTENCE,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(earlier, later, cosine) of the pairs worth scoring.
+
+    A pair is a candidate when its cosine reaches ``floor``, or ``related_floor`` if
+    the two sentences also share a name or a counted noun; each sentence keeps its
+    ``per_sentence`` most similar earlier partners.
+    """
+    n = len(vectors)
+    earlier, later, cosines = [], [], []
+    for start in range(0, n, _CHUNK):
+        stop = min(n, start + _CHUNK)
+        low = max(0, start - window)
+        sims = vectors[start:stop] @ vectors[low:stop].T
+        shared = (table.names[start:stop] @ table.names[low:stop].T).toarray() > 0
+        shared |= (table.counted_or_unit[start:stop] @ table.counted_or_unit[low:stop].T).toarray() > 0
+        rows = np.arange(start, stop)[:, None]
+        cols = np.arange(low, stop)[None, :]
+        keep = (cols < rows) & (rows - cols <= window) & ((sims >= floor) | (shared & (sims >= related_floor)))
+        ranked = np.where(keep, sims, -np.inf)
+        if ranked.shape[1] > per_sentence:
+            top = np.argpartition(-ranked, per_sentence - 1, axis=1)[:, :per_sentence]
+            mask = np.zeros_like(keep)
+            np.put_along_axis(mask, top, True, axis=1)
+            keep &= mask
+        r, c = np.nonzero(keep)
+        later.append(r + start)
+        earlier.append(c + low)
+        cosines.append(sims[r, c])
+    if not later:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float32)
+    return np.concatenate(earlier), np.concatenate(later), np.concatenate(cosines)
+
+
+@dataclass(slots=True)
+class ScoredPairs:
+    """Candidate pairs of one document (as sentence indexes) and both detectors' probabilities."""
+
+    first: np.ndarray
+    second: np.ndarray
+    cosine: np.ndarray
+    semantic: np.ndarray
+    numeric: np.ndarray
+    clashes: dict[int, FigureClash]
+    cues: dict[int, SentenceCues]
+
+
+def sentence_cues(analysis: Analysis) -> dict[int, SentenceCues]:
+    """Cues of the eligible sentences, by sentence index (computed once per document)."""
+
+    def compute(a: Analysis) -> dict[int, SentenceCues]:
+        figures = figures_by_sentence(a)
+        return {
+            s.index: read_cues(s.clean[:MAX_CUE_CHARS], figures.get(s.index))
+            for s in a.sentences
+            if s.kind in ELIGIBLE_KINDS and s.words >= MIN_WORDS
+        }
+
+    return analysis.memo("contradiction.cues", compute)
+
+
+def symmetric_probability(model, u: np.ndarray, v: np.ndarray, cues: np.ndarray) -> np.ndarray:
+    """P(contradiction) of unordered pairs: the mean over both orders."""
+    forward = model.predict_proba(semantic_features(u, v, cues))[:, 1]
+    backward = model.predict_proba(semantic_features(v, u, cues))[:, 1]
+    return (forward + backward) / 2
+
+
+@register
+class Contradictions(Check):
+    name = "contradictions"
+    group = "contradiction"
+    codes = {
+        "contradiction.semantic": "Two statements of the article that cannot both be true.",
+        "contradiction.numeric": "The same thing counted with values that no approximation reconciles.",
+    }
+    scores_document = True
+
+    def load(self, store: ArtifactStore, profile: str) -> "Contradictions":
+        artifact = store.load_joblib(f"contradictions/{profile}.joblib")
+        self.semantic_model_ = artifact["semantic_model"]
+        self.numeric_model_ = artifact["numeric_model"]
+        self.semantic_threshold_ = float(artifact["semantic_threshold"])
+        self.numeric_threshold_ = float(artifact["numeric_threshold"])
+        self.candidate_floor_ = float(artifact["candidate_floor"])
+        self.related_floor_ = float(artifact["related_floor"])
+        return self
+
+    def score_pairs(self, analysis: Analysis) -> ScoredPairs:
+        cues = sentence_cues(analysis)
+        eligible = np.array(sorted(cues), dtype=np.int64)
+        empty = np.zeros(0, dtype=np.int64)
+        if len(eligible) < 2:
+            return ScoredPairs(empty, empty, np.zeros(0), np.zeros(0), np.zeros(0), {}, cues)
+        table = CueTable([cues[i] for i in eligible])
+        vectors = analysis.vectors[eligible]
+        a, b, cosine = candidate_pairs(vectors, table, self.candidate_floor_, self.related_floor_)
+        # Identical sentences restate; they cannot disagree.
+        texts = [analysis.sentences[i].clean for i in eligible]
+        distinct = np.array([texts[x] != texts[y] for x, y in zip(a, b)], dtype=bool)
+        a, b, cosine = a[distinct], b[distinct], cosine[distinct]
+        if len(a) == 0:
+            return ScoredPairs(empty, empty, np.zeros(0), np.zeros(0), np.zeros(0), {}, cues)
+        cue_features = table.features(a, b, cosine)
+        semantic = symmetric_probability(self.semantic_model_, vectors[a], vectors[b], cue_features)
+        numeric = np.zeros(len(a))
+        clashes: dict[int, FigureClash] = {}
+        for k, clash in figure_clashes(table, a, b):
+            clashes[k] = clash
+        if clashes:
+            keys = np.fromiter(clashes, dtype=np.int64)
+            rows = numeric_features([clashes[k] for k in keys], cue_features[keys])
+            numeric[keys] = self.numeric_model_.predict_proba(rows)[:, 1]
+        return ScoredPairs(eligible[a], eligible[b], cosine, semantic, numeric, clashes, cues)
+
+    def run(self, analysis: Analysis) -> CheckResult:
+        pairs = self.score_pairs(analysis)
+        flags = []
+        document = analysis.document
+        best = 0.0
+        for k in range(len(pairs.first)):
+            first, second = int(pairs.first[k]), int(pairs.second[k])
+            numeric_p, semantic_p = float(pairs.numeric[k]), float(pairs.semantic[k])
+            best = max(best, numeric_p, semantic_p)
+            if k in pairs.clashes and numeric_p >= self.numeric_threshold_:
+                clash = pairs.clashes[k]
+                code, score = "contradiction.numeric", numeric_p
+                evidence = {"values": [clash.first.text, clash.second.text], "noun": clash.noun or clash.unit}
+                cue = f"{clash.first.text} vs {clash.second.text}" + (f" {clash.noun}" if clash.noun else "")
+            elif semantic_p >= self.semantic_threshold_:
+                code, score = "contradiction.semantic", semantic_p
+                cue = describe_clash(pairs.cues[first], pairs.cues[second])
+                evidence = {"cue": cue}
+            else:
+                continue
+            for here, there in ((first, second), (second, first)):
+                line, _ = document.line_col(document.sentences[there].start)
+                message = f'Contradicts line {line}: "{_quote(document.sentences[there].clean)}"'
+                if cue:
+                    message += f" ({cue})"
+                flags.append(
+                    self.flag(here, code, score, message, related=[there], pair=[first, second],
+                              semantic_probability=round(semantic_p, 4), numeric_probability=round(numeric_p, 4),
+                              **evidence)
+                )
+        score = best if math.isfinite(best) else None
+        return CheckResult(flags, score=score if len(pairs.first) or flags else 0.0)
+
+
+def _quote(text: str, limit: int = 100) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
