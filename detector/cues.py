@@ -62,6 +62,13 @@ ANTONYMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "strong": (("strong", "stronger", "strongest", "robust"), ("weak", "weaker", "weakest", "fragile")),
 }
 GROUPS = tuple(ANTONYMS)
+# States and outcomes (open/closed, guilty/innocent): one pole rules the other out.
+# The rest are trends and comparisons (rose/fell, more/fewer) that two true
+# statements about different things often carry.
+STATE_GROUPS = ("open", "win", "approve", "guilty", "alive", "true", "legal", "confirm", "success", "start", "hire",
+                "arrest", "agree", "present", "safe", "full", "public")
+_STATE_MASK = sum(1 << GROUPS.index(g) for g in STATE_GROUPS)
+SPLIT_VOTE = frozenset(("unanimous", "unanimously"))
 assert len(GROUPS) <= 63
 
 NEGATIONS = frozenset(
@@ -161,6 +168,9 @@ class SentenceCues:
     hedged: bool
     certain: bool
     antonym_words: dict[str, str] = field(default_factory=dict)
+    # Content words near each kind of cue: a clash counts most when both sentences
+    # put it next to the same word ("the bridge reopened" / "the bridge remains closed").
+    anchors: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def counted_nouns(self) -> frozenset[str]:
@@ -177,6 +187,17 @@ def normalise_noun(word: str) -> str:
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
+    return word
+
+
+_SUFFIXES = ("ings", "ing", "ied", "ies", "ed", "es", "s", "e")
+
+
+def stem(word: str) -> str:
+    """A crude suffix strip ("voted", "votes", "vote" -> "vot"): enough to see two sentences share a word."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
     return word
 
 
@@ -307,9 +328,10 @@ def read_cues(text: str, numbers: tuple[Number, ...] | None = None) -> SentenceC
     if tally and (tally[0] > 100 or tally[1] > 100 or tally == (0, 0)):
         tally = None
     token_set = set(tokens)
+    anchors = _anchors(tokens, tally_match is not None)
     return SentenceCues(
         words=tuple(tokens),
-        content=frozenset(t for t in tokens if len(t) > 2 and t not in _STOP and not t[:1].isdigit()),
+        content=frozenset(stem(t) for t in tokens if len(t) > 2 and t not in _STOP and not t[:1].isdigit()),
         negations=len(negation_words),
         negation_words=negation_words,
         pole_a=pole_a,
@@ -325,13 +347,43 @@ def read_cues(text: str, numbers: tuple[Number, ...] | None = None) -> SentenceC
         hedged=bool(token_set & MODALS_HEDGED),
         certain=bool(token_set & MODALS_CERTAIN),
         antonym_words=antonym_words,
+        anchors=anchors,
     )
+
+
+ANCHOR_WINDOW = 4
+ANCHOR_KINDS = ("antonym", "negation", "quantifier", "date")
+
+
+def _anchors(tokens: list[str], has_tally: bool) -> dict[str, frozenset[str]]:
+    kinds: dict[str, set[str]] = {k: set() for k in ANCHOR_KINDS}
+    content = [stem(t) if len(t) > 2 and t not in _STOP and not t[:1].isdigit() else None for t in tokens]
+    for i, t in enumerate(tokens):
+        pair = " ".join(tokens[i : i + 2])
+        if t in _POLE_A or t in _POLE_B or pair in _POLE_A or pair in _POLE_B:
+            kind = "antonym"
+        elif t in NEGATIONS:
+            kind = "negation"
+        elif t in UNIVERSAL or t in NONE_WORDS or (has_tally and t[:1].isdigit()):
+            kind = "quantifier"
+        elif t in WEEKDAYS or t in MONTHS or t in RELATIVE_DAYS:
+            kind = "date"
+        else:
+            continue
+        for j in range(max(0, i - ANCHOR_WINDOW), min(len(tokens), i + ANCHOR_WINDOW + 1)):
+            if j != i and content[j]:
+                kinds[kind].add(content[j])
+    return {k: frozenset(v) for k, v in kinds.items()}
 
 
 # ---------------------------------------------------------------------------
 # Pair features, vectorised over all candidate pairs of a document
 
 
+_CLASH_CUES = ("negation_one_side", "antonym_clash", "weekday_clash", "month_clash", "year_clash", "number_clash",
+               "counted_noun_value_clash", "name_swap", "quantifier_clash", "modality_difference")
+ANCHORED_FEATURES = ("anchored_antonym", "anchored_state_antonym", "unanimous_vs_split_vote", "anchored_negation",
+                     "anchored_quantifier", "anchored_date")
 CUE_FEATURES = (
     "cosine",
     "content_jaccard",
@@ -349,6 +401,17 @@ CUE_FEATURES = (
     "name_jaccard",
     "quantifier_clash",
     "modality_difference",
+    # A clash matters only between statements about the same thing: each cue again,
+    # weighted by how much of the two sentences is shared.
+    *(f"{name}_x_overlap" for name in _CLASH_CUES),
+    # The clash sits next to a word both sentences share.
+    "anchored_antonym",
+    "anchored_state_antonym",
+    "unanimous_vs_split_vote",
+    "anchored_negation",
+    "anchored_quantifier",
+    "anchored_date",
+    "shared_content_words",
 )
 
 
@@ -368,27 +431,39 @@ class CueTable:
         self.universal = np.array([c.universal for c in cues], dtype=bool)
         self.none_word = np.array([c.none_word for c in cues], dtype=bool)
         self.tally = np.array([c.tally is not None and min(c.tally) > 0 for c in cues], dtype=bool)
+        self.unanimous = np.array([bool(SPLIT_VOTE & set(c.words)) for c in cues], dtype=bool)
         self.hedged = np.array([c.hedged for c in cues], dtype=bool)
         self.certain = np.array([c.certain for c in cues], dtype=bool)
         self.length = np.array([max(len(c.words), 1) for c in cues], dtype=np.float64)
 
-        def incidence(sets: list[frozenset]) -> "sparse.csr_matrix":
-            vocabulary: dict = {}
+        def incidence_in(vocabulary: dict, sets: list[frozenset], grow: bool = False) -> "sparse.csr_matrix":
             rows, cols = [], []
             for i, items in enumerate(sets):
                 for item in items:
+                    if grow:
+                        column = vocabulary.setdefault(item, len(vocabulary))
+                    elif item in vocabulary:
+                        column = vocabulary[item]
+                    else:
+                        continue
                     rows.append(i)
-                    cols.append(vocabulary.setdefault(item, len(vocabulary)))
+                    cols.append(column)
             data = np.ones(len(rows), dtype=np.float32)
             return sparse.csr_matrix((data, (rows, cols)), shape=(n, max(len(vocabulary), 1)))
 
-        self.content = incidence([c.content for c in cues])
+        def incidence(sets: list[frozenset]) -> "sparse.csr_matrix":
+            return incidence_in({}, sets, grow=True)
+
+        self.content_vocabulary: dict = {}
+        self.content = incidence_in(self.content_vocabulary, [c.content for c in cues], grow=True)
         self.names = incidence([c.names for c in cues])
         self.years = incidence([c.years for c in cues])
         self.values = incidence([c.values for c in cues])
         self.counted = incidence([c.counted_nouns for c in cues])
         self.noun_values = incidence([frozenset((x.noun, x.unit, round(x.value, 6)) for x in c.numbers if x.noun or x.unit) for c in cues])
         self.counted_or_unit = incidence([frozenset((x.noun, x.unit) for x in c.numbers if x.noun or x.unit) for c in cues])
+        for kind in ANCHOR_KINDS:
+            setattr(self, f"anchor_{kind}", incidence_in(self.content_vocabulary, [c.anchors.get(kind, frozenset()) for c in cues]))
         for name in ("content", "names", "years", "values", "counted", "noun_values", "counted_or_unit"):
             matrix = getattr(self, name)
             setattr(self, f"{name}_count", np.asarray(matrix.sum(axis=1)).ravel())
@@ -438,7 +513,7 @@ class CueTable:
         )
         quantifier &= ~(self.universal[i] & self.universal[j])
         modality = (self.hedged[i] & self.certain[j] & ~self.hedged[j]) | (self.hedged[j] & self.certain[i] & ~self.hedged[i])
-        return np.column_stack(
+        base = np.column_stack(
             [
                 cosine,
                 content_shared / union,
@@ -458,6 +533,31 @@ class CueTable:
                 modality.astype(np.float64),
             ]
         )
+        overlap = base[:, 1] * np.clip(base[:, 0], 0, 1)
+        clash_columns = [CUE_FEATURES.index(name) for name in _CLASH_CUES]
+
+        def anchored(kind: str) -> np.ndarray:
+            return self.shared(f"anchor_{kind}", i, j) > 0
+
+        one_negated = (ni > 0) != (nj > 0)
+        negation_anchor = np.where(ni > 0, self._cross("anchor_negation", "content", i, j),
+                                   self._cross("anchor_negation", "content", j, i)) > 0
+        state = np.bitwise_count(clash_bits & np.uint64(_STATE_MASK)) > 0
+        split_vote = (self.unanimous[i] & self.tally[j] & ~self.unanimous[j]) | (self.unanimous[j] & self.tally[i] & ~self.unanimous[i])
+        anchored_columns = np.column_stack([
+            (antonym > 0) & anchored("antonym"),
+            state & anchored("antonym"),
+            split_vote & (anchored("quantifier") | (content_shared >= 2)),
+            one_negated & negation_anchor,
+            quantifier & anchored("quantifier"),
+            (weekday | month) & anchored("date"),
+        ]).astype(np.float64)
+        return np.hstack([base, np.minimum(base[:, clash_columns], 1) * overlap[:, None], anchored_columns,
+                          np.minimum(content_shared, 6)[:, None] / 6])
+
+    def _cross(self, left: str, right: str, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        a, b = getattr(self, left), getattr(self, right)
+        return np.asarray(a[i].multiply(b[j]).sum(axis=1)).ravel()
 
 
 def describe_clash(a: SentenceCues, b: SentenceCues) -> str:
@@ -503,3 +603,24 @@ def describe_clash(a: SentenceCues, b: SentenceCues) -> str:
     if (a.hedged and b.certain and not b.hedged) or (b.hedged and a.certain and not a.hedged):
         parts.append("hedged in one, certain in the other")
     return "; ".join(parts[:2])
+
+
+def anchored_rows(cue_features: np.ndarray) -> np.ndarray:
+    """Pairs whose clash sits next to a word both sentences share (the cue model's domain)."""
+    columns = [CUE_FEATURES.index(name) for name in ANCHORED_FEATURES]
+    return np.nonzero(cue_features[:, columns].max(axis=1) > 0)[0] if len(cue_features) else np.zeros(0, dtype=np.int64)
+
+
+# The cue model reads which cues clash and whether they are anchored, not how much
+# the two sentences overlap: overlap is the embedding model's job, and near-copies
+# would otherwise teach it that overlap itself is the contradiction.
+CUE_MODEL_FEATURES = tuple(
+    name for name in CUE_FEATURES
+    if name not in ("cosine", "content_jaccard", "content_only_min", "length_ratio", "shared_content_words", "name_jaccard")
+    and not name.endswith("_x_overlap")
+)
+_CUE_MODEL_COLUMNS = [CUE_FEATURES.index(name) for name in CUE_MODEL_FEATURES]
+
+
+def cue_model_features(cue_features: np.ndarray) -> np.ndarray:
+    return cue_features[:, _CUE_MODEL_COLUMNS]

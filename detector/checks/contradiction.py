@@ -8,6 +8,10 @@ linear in the number of sentences. Each candidate pair is then scored twice:
 - semantic: a calibrated scikit-learn classifier over [u, v, |u-v|, u*v] of the two
   sentence vectors plus lexical cue features (``detector.cues``), scored in both
   orders and averaged, so that a pair's score does not depend on its direction;
+- anchored cues: pairs whose clash sits next to a word both sentences share ("the
+  bridge reopened" / "the bridge remains closed") are also scored by a calibrated
+  model of the cue features alone, because the embedding model, trained mostly on
+  near-copies, underrates statements that share one clause and little else;
 - numeric: for pairs that count the same noun (or the same unit) with values that
   no approximation reconciles, a calibrated classifier over the figures' agreement
   and the sentences' shared context.
@@ -25,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..artifacts import ArtifactStore
-from ..cues import CueTable, SentenceCues, describe_clash, read_cues
+from ..cues import CueTable, SentenceCues, anchored_rows, cue_model_features, describe_clash, read_cues
 from ..numeric_figures import FigureClash, figure_clashes, figures_by_sentence, numeric_features
 from .base import Analysis, Check, CheckResult, register
 
@@ -60,7 +64,7 @@ def candidate_pairs(
     """(earlier, later, cosine) of the pairs worth scoring.
 
     A pair is a candidate when its cosine reaches ``floor``, or ``related_floor`` if
-    the two sentences also share a name or a counted noun; each sentence keeps its
+    the two sentences also share a name, a counted noun or a content word; each sentence keeps its
     ``per_sentence`` most similar earlier partners.
     """
     n = len(vectors)
@@ -71,6 +75,7 @@ def candidate_pairs(
         sims = vectors[start:stop] @ vectors[low:stop].T
         shared = (table.names[start:stop] @ table.names[low:stop].T).toarray() > 0
         shared |= (table.counted_or_unit[start:stop] @ table.counted_or_unit[low:stop].T).toarray() > 0
+        shared |= (table.content[start:stop] @ table.content[low:stop].T).toarray() > 0
         rows = np.arange(start, stop)[:, None]
         cols = np.arange(low, stop)[None, :]
         keep = (cols < rows) & (rows - cols <= window) & ((sims >= floor) | (shared & (sims >= related_floor)))
@@ -98,6 +103,7 @@ class ScoredPairs:
     second: np.ndarray
     cosine: np.ndarray
     semantic: np.ndarray
+    anchored: np.ndarray  # the cue model's probability, 0 where no clash is anchored
     numeric: np.ndarray
     clashes: dict[int, FigureClash]
     cues: dict[int, SentenceCues]
@@ -138,6 +144,8 @@ class Contradictions(Check):
         artifact = store.load_joblib(f"contradictions/{profile}.joblib")
         self.semantic_model_ = artifact["semantic_model"]
         self.numeric_model_ = artifact["numeric_model"]
+        self.cue_model_ = artifact["cue_model"]
+        self.anchored_threshold_ = float(artifact["anchored_threshold"])
         self.semantic_threshold_ = float(artifact["semantic_threshold"])
         self.numeric_threshold_ = float(artifact["numeric_threshold"])
         self.candidate_floor_ = float(artifact["candidate_floor"])
@@ -149,7 +157,7 @@ class Contradictions(Check):
         eligible = np.array(sorted(cues), dtype=np.int64)
         empty = np.zeros(0, dtype=np.int64)
         if len(eligible) < 2:
-            return ScoredPairs(empty, empty, np.zeros(0), np.zeros(0), np.zeros(0), {}, cues)
+            return ScoredPairs(empty, empty, np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0), {}, cues)
         table = CueTable([cues[i] for i in eligible])
         vectors = analysis.vectors[eligible]
         a, b, cosine = candidate_pairs(vectors, table, self.candidate_floor_, self.related_floor_)
@@ -158,9 +166,13 @@ class Contradictions(Check):
         distinct = np.array([texts[x] != texts[y] for x, y in zip(a, b)], dtype=bool)
         a, b, cosine = a[distinct], b[distinct], cosine[distinct]
         if len(a) == 0:
-            return ScoredPairs(empty, empty, np.zeros(0), np.zeros(0), np.zeros(0), {}, cues)
+            return ScoredPairs(empty, empty, np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0), {}, cues)
         cue_features = table.features(a, b, cosine)
         semantic = symmetric_probability(self.semantic_model_, vectors[a], vectors[b], cue_features)
+        anchored = np.zeros(len(a))
+        rows = anchored_rows(cue_features)
+        if len(rows):
+            anchored[rows] = self.cue_model_.predict_proba(cue_model_features(cue_features[rows]))[:, 1]
         numeric = np.zeros(len(a))
         clashes: dict[int, FigureClash] = {}
         for k, clash in figure_clashes(table, a, b):
@@ -169,7 +181,7 @@ class Contradictions(Check):
             keys = np.fromiter(clashes, dtype=np.int64)
             rows = numeric_features([clashes[k] for k in keys], cue_features[keys])
             numeric[keys] = self.numeric_model_.predict_proba(rows)[:, 1]
-        return ScoredPairs(eligible[a], eligible[b], cosine, semantic, numeric, clashes, cues)
+        return ScoredPairs(eligible[a], eligible[b], cosine, semantic, anchored, numeric, clashes, cues)
 
     def run(self, analysis: Analysis) -> CheckResult:
         pairs = self.score_pairs(analysis)
@@ -178,15 +190,16 @@ class Contradictions(Check):
         best = 0.0
         for k in range(len(pairs.first)):
             first, second = int(pairs.first[k]), int(pairs.second[k])
-            numeric_p, semantic_p = float(pairs.numeric[k]), float(pairs.semantic[k])
-            best = max(best, numeric_p, semantic_p)
+            numeric_p, semantic_p, anchored_p = float(pairs.numeric[k]), float(pairs.semantic[k]), float(pairs.anchored[k])
+            best = max(best, numeric_p, semantic_p, anchored_p)
             if k in pairs.clashes and numeric_p >= self.numeric_threshold_:
                 clash = pairs.clashes[k]
                 code, score = "contradiction.numeric", numeric_p
                 evidence = {"values": [clash.first.text, clash.second.text], "noun": clash.noun or clash.unit}
                 cue = f"{clash.first.text} vs {clash.second.text}" + (f" {clash.noun}" if clash.noun else "")
-            elif semantic_p >= self.semantic_threshold_:
-                code, score = "contradiction.semantic", semantic_p
+            elif semantic_p >= self.semantic_threshold_ or anchored_p >= self.anchored_threshold_:
+                code = "contradiction.semantic"
+                score = semantic_p if semantic_p >= self.semantic_threshold_ else anchored_p
                 cue = describe_clash(pairs.cues[first], pairs.cues[second])
                 evidence = {"cue": cue}
             else:
@@ -198,7 +211,8 @@ class Contradictions(Check):
                     message += f" ({cue})"
                 flags.append(
                     self.flag(here, code, score, message, related=[there], pair=[first, second],
-                              semantic_probability=round(semantic_p, 4), numeric_probability=round(numeric_p, 4),
+                              semantic_probability=round(semantic_p, 4), anchored_cue_probability=round(anchored_p, 4),
+                              numeric_probability=round(numeric_p, 4),
                               **evidence)
                 )
         score = best if math.isfinite(best) else None

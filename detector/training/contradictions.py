@@ -36,7 +36,7 @@ from ..checks.contradiction import (
     semantic_features,
     symmetric_probability,
 )
-from ..cues import CUE_FEATURES, CueTable, read_cues
+from ..cues import CUE_FEATURES, CUE_MODEL_FEATURES, CueTable, anchored_rows, cue_model_features, read_cues
 from ..encoders import Encoder
 from ..numeric_figures import NUMERIC_FEATURES, figure_clashes, numeric_features
 from ..segment import segment
@@ -52,11 +52,16 @@ RELATED_FLOOR = 0.3
 # Share of train-split articles whose synthetic pairs are held out for evaluation.
 SYNTHETIC_TEST_SHARE = 0.15
 SOURCES_PER_ARTICLE = 5
-SAME_ARTICLE_PAIRS = 8
+SAME_ARTICLE_PAIRS = 30
+# Share of edited partners that get one or two further compatible edits (see perturb.loosen).
+LOOSENED_SHARE = 0.5
+SPLICED_SHARE = 0.3
 MAX_SENTENCES = 60
 # Thresholds keep false flags on clean dev-split human articles under this many per article.
-FALSE_FLAGS_PER_ARTICLE = 0.04
+FALSE_FLAGS_PER_ARTICLE = 0.03
+ANCHORED_FALSE_FLAGS_PER_ARTICLE = 0.02
 SEMANTIC_C = 0.05
+EMBEDDING_WEIGHT = 0.25
 
 
 def short_hash(text: str) -> str:
@@ -154,6 +159,10 @@ def synthetic_pairs(articles: list[dict], encoder: CachedEncoder, seed: int = SE
             made = 0
             for kind in kinds:
                 out = perturb.apply(kind, s.clean, rng, pool)
+                if out and rng.random() < LOOSENED_SHARE:
+                    out = perturb.loosen(out, s.clean, rng)
+                if out and rng.random() < SPLICED_SHARE:
+                    out = perturb.splice(out, s.clean, rng.choice(sentences).clean, rng) or out
                 if out:
                     pairs.append(Pair(s.clean, out, 1, kind, row["id"], row["dataset"], held_out))
                     made += 1
@@ -164,11 +173,23 @@ def synthetic_pairs(articles: list[dict], encoder: CachedEncoder, seed: int = SE
             made = 0
             for kind in kinds:
                 out = perturb.apply(kind, s.clean, rng)
-                if out:
+                if out and rng.random() < LOOSENED_SHARE:
+                    out = perturb.loosen(out, s.clean, rng)
+                if out and rng.random() < SPLICED_SHARE:
+                    out = perturb.splice(out, s.clean, rng.choice(sentences).clean, rng) or out
+                if out and out != s.clean:
                     pairs.append(Pair(s.clean, out, 0, kind, row["id"], row["dataset"], held_out))
                     made += 1
                     if made == 2:
                         break
+        # Votes: a split tally against "unanimously" contradicts; either against the bare verb does not.
+        for s in sources:
+            split, unanimous = perturb.vote_tally(s.clean, rng), perturb.vote_unanimous(s.clean, rng)
+            if split and unanimous:
+                if rng.random() < LOOSENED_SHARE:
+                    unanimous = perturb.loosen(unanimous, s.clean, rng)
+                pairs.append(Pair(split, unanimous, 1, "quantifier", row["id"], row["dataset"], held_out))
+                pairs.append(Pair(s.clean, rng.choice((split, unanimous)), 0, "added_detail", row["id"], row["dataset"], held_out))
         # Real pairs of the same article that the candidate search would score.
         vectors = encoder.encode([s.clean for s in sentences])
         table = CueTable([read_cues(s.clean) for s in sentences])
@@ -214,16 +235,26 @@ def pair_matrix(pairs_a: list[str], pairs_b: list[str], encoder: CachedEncoder) 
 # --------------------------------------------------------------------- models
 
 
-def semantic_model(groups: np.ndarray):
+def semantic_model(groups: np.ndarray, dim: int):
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
     from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
+    from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
-    base = make_pipeline(StandardScaler(), LogisticRegression(C=SEMANTIC_C, max_iter=400))
+    # Scaling the standardised embedding block down is a stronger L2 penalty on its
+    # weights than on the cues': 4*dim embedding columns would otherwise learn what
+    # near-copies look like rather than what makes two statements disagree.
+    weigh = FunctionTransformer(weigh_embedding_block, kw_args={"columns": 4 * dim, "weight": EMBEDDING_WEIGHT})
+    base = make_pipeline(StandardScaler(), weigh, LogisticRegression(C=SEMANTIC_C, max_iter=400))
     folds = list(GroupKFold(n_splits=3).split(np.zeros(len(groups)), groups=groups))
     return CalibratedClassifierCV(base, method="sigmoid", cv=folds)
+
+
+def weigh_embedding_block(x: np.ndarray, columns: int, weight: float) -> np.ndarray:
+    x = np.array(x, dtype=np.float32, copy=True)
+    x[:, :columns] *= weight
+    return x
 
 
 def numeric_model(groups: np.ndarray):
@@ -257,11 +288,18 @@ def binary_metrics(y: np.ndarray, p: np.ndarray, threshold: float) -> dict:
     return out
 
 
-def pair_probabilities(matrix: PairMatrix, semantic, numeric) -> tuple[np.ndarray, np.ndarray]:
-    sem = symmetric_probability(semantic, matrix.u, matrix.v, matrix.cues)
+def pair_probabilities(matrix: PairMatrix, check) -> tuple[np.ndarray, np.ndarray]:
+    """(semantic, numeric) probabilities; the semantic one already decided by either path
+    (rescaled so that it passes the semantic threshold exactly when the check would flag)."""
+    sem = symmetric_probability(check.semantic_model_, matrix.u, matrix.v, matrix.cues)
+    rows = anchored_rows(matrix.cues)
+    if len(rows):
+        cue = check.cue_model_.predict_proba(cue_model_features(matrix.cues[rows]))[:, 1]
+        passes = cue >= check.anchored_threshold_
+        sem[rows] = np.where(passes & (sem[rows] < check.semantic_threshold_), np.maximum(check.semantic_threshold_, sem[rows]), sem[rows])
     num = np.zeros(len(sem))
     if len(matrix.numeric_rows):
-        num[matrix.numeric_rows] = numeric.predict_proba(matrix.numeric)[:, 1]
+        num[matrix.numeric_rows] = check.numeric_model_.predict_proba(matrix.numeric)[:, 1]
     return sem, num
 
 
@@ -314,30 +352,38 @@ def train(store: ArtifactStore, profile: str) -> dict:
     y = np.array([p.label for p in train_pairs])
     groups = np.array([int(hashlib.sha1(p.doc.encode()).hexdigest()[:8], 16) for p in train_pairs])
     x = np.vstack([m.semantic_forward, m.semantic_backward])
-    semantic = semantic_model(np.concatenate([groups, groups])).fit(x, np.concatenate([y, y]))
+    semantic = semantic_model(np.concatenate([groups, groups]), m.u.shape[1]).fit(x, np.concatenate([y, y]))
     del x
 
     ny = y[m.numeric_rows]
     numeric = numeric_model(groups[m.numeric_rows]).fit(m.numeric, ny)
+    anchored = anchored_rows(m.cues)
+    cue = numeric_model(groups[anchored]).fit(cue_model_features(m.cues[anchored]), y[anchored])
 
     # Thresholds: false flags on clean dev-split human articles stay under the rate.
     check = Contradictions()
-    check.semantic_model_, check.numeric_model_ = semantic, numeric
-    check.semantic_threshold_ = check.numeric_threshold_ = 2.0
+    check.semantic_model_, check.numeric_model_, check.cue_model_ = semantic, numeric, cue
+    check.semantic_threshold_ = check.numeric_threshold_ = check.anchored_threshold_ = 2.0
     check.candidate_floor_, check.related_floor_ = CANDIDATE_FLOOR, RELATED_FLOOR
     dev = human_articles("dev")
-    sem_dev, num_dev = [], []
+    sem_dev, num_dev, anchored_dev = [], [], []
     for analysis in analyses([r["text"] for r in dev], encoder):
         scored = check.score_pairs(analysis)
         sem_dev.extend(scored.semantic.tolist())
+        anchored_dev.extend(scored.anchored[scored.anchored > 0].tolist())
         num_dev.extend(scored.numeric[list(scored.clashes)].tolist())
     encoder.save()
     semantic_threshold = _threshold_for_rate(np.array(sem_dev), len(dev), FALSE_FLAGS_PER_ARTICLE)
     numeric_threshold = _threshold_for_rate(np.array(num_dev), len(dev), FALSE_FLAGS_PER_ARTICLE)
+    # The anchored path gets what is left of the false-flag budget after the semantic one.
+    anchored_threshold = _threshold_for_rate(
+        np.array(anchored_dev)[np.array(anchored_dev) > 0], len(dev), ANCHORED_FALSE_FLAGS_PER_ARTICLE, floor=0.3)
 
+    check.semantic_threshold_, check.numeric_threshold_ = semantic_threshold, numeric_threshold
+    check.anchored_threshold_ = anchored_threshold
     t = pair_matrix([p.a for p in test_pairs], [p.b for p in test_pairs], encoder)
     ty = np.array([p.label for p in test_pairs])
-    sem, num = pair_probabilities(t, semantic, numeric)
+    sem, num = pair_probabilities(t, check)
     has_clash = np.zeros(len(ty), dtype=bool)
     has_clash[t.numeric_rows] = True
     metrics = {
@@ -350,6 +396,8 @@ def train(store: ArtifactStore, profile: str) -> dict:
             ty, combined_decision(sem, num, has_clash, semantic_threshold, numeric_threshold), 0.5),
         "semantic_threshold": round(semantic_threshold, 4),
         "numeric_threshold": round(numeric_threshold, 4),
+        "anchored_threshold": round(anchored_threshold, 4),
+        "anchored_train_pairs": int(len(anchored)),
         "dev_articles": len(dev),
     }
     name = f"contradictions/{profile}.joblib"
@@ -358,12 +406,15 @@ def train(store: ArtifactStore, profile: str) -> dict:
         {
             "semantic_model": semantic,
             "numeric_model": numeric,
+            "cue_model": cue,
+            "anchored_threshold": anchored_threshold,
             "semantic_threshold": semantic_threshold,
             "numeric_threshold": numeric_threshold,
             "candidate_floor": CANDIDATE_FLOOR,
             "related_floor": RELATED_FLOOR,
             "semantic_features": ["u", "v", "|u-v|", "u*v", *CUE_FEATURES],
             "numeric_features": list(NUMERIC_FEATURES),
+            "cue_model_features": list(CUE_MODEL_FEATURES),
             "profile": profile,
         },
         store.root / name,
@@ -383,7 +434,7 @@ def train(store: ArtifactStore, profile: str) -> dict:
             f"{len(train_pairs)} pairs ({SYNTHETIC_TEST_SHARE:.0%} of articles held out); thresholds from clean "
             f"dev-split human articles ({len(dev)})"
         ),
-        params={"seed": SEED, "candidate_floor": CANDIDATE_FLOOR, "related_floor": RELATED_FLOOR,
+        params={"seed": SEED, "embedding_weight": EMBEDDING_WEIGHT, "candidate_floor": CANDIDATE_FLOOR, "related_floor": RELATED_FLOOR,
                 "false_flags_per_article": FALSE_FLAGS_PER_ARTICLE, "semantic_C": SEMANTIC_C},
         metrics=metrics,
         built_by=f"detector train contradictions --profile {profile}",
@@ -533,7 +584,7 @@ def evaluate(profile: str, max_articles: int | None = None) -> dict:
 
 def _pair_set_metrics(a: list[str], b: list[str], y: np.ndarray, check, encoder: CachedEncoder) -> dict:
     m = pair_matrix(a, b, encoder)
-    sem, num = pair_probabilities(m, check.semantic_model_, check.numeric_model_)
+    sem, num = pair_probabilities(m, check)
     has_clash = np.zeros(len(y), dtype=bool)
     has_clash[m.numeric_rows] = True
     decision = combined_decision(sem, num, has_clash, check.semantic_threshold_, check.numeric_threshold_)

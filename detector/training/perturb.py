@@ -283,6 +283,76 @@ def restate_number(text: str, rng: random.Random) -> str | None:
     return _replace_span(text, n.start, n.end, new)
 
 
+_CLAUSE = re.compile(r",\s+|;\s+|\s+(?:and|but|while|which|after|before|because)\s+")
+
+
+def crop_clause(text: str, original: str, rng: random.Random) -> str | None:
+    """Keep one clause of ``text``: the one an edit changed if any, else a random one of five words or more.
+
+    Real contradictions sit in sentences that share a clause, not a whole sentence;
+    cropping both contradicting and compatible partners keeps length from giving the label away.
+    """
+    pieces = [p.strip(" .!?\"'“”") for p in _CLAUSE.split(text)]
+    pieces = [p for p in pieces if len(p.split()) >= 5]
+    if len(pieces) < 2:
+        return None
+    changed = [p for p in pieces if p not in original]
+    piece = changed[0] if changed else rng.choice(pieces)
+    return piece[:1].upper() + piece[1:] + "."
+
+
+def loosen(text: str, original: str, rng: random.Random) -> str:
+    """One or two compatible edits on top of an edit, so that partners are not near-copies."""
+    for _ in range(rng.randint(1, 2)):
+        step = rng.choice(("crop", "synonym", "reorder", "dropped_detail", "added_detail"))
+        if step == "crop":
+            out = crop_clause(text, original, rng)
+        else:
+            out = COMPATIBLE[step](text, rng)
+        if out:
+            text = out
+    return text
+
+
+def splice(text: str, original: str, other: str, rng: random.Random) -> str | None:
+    """The edited clause inside a clause of another sentence of the article.
+
+    Real contradictions rarely repeat a sentence: "the bridge reopened on Monday"
+    meets "drivers were warned that the bridge remains closed". Splicing gives
+    partners that share one clause and little else; compatible partners are
+    spliced the same way, so splicing itself tells nothing.
+    """
+    clause = crop_clause(text, original, rng) or text
+    frames = [p.strip(" .!?\"'“”") for p in _CLAUSE.split(other) if len(p.split()) >= 3]
+    if not frames:
+        return None
+    frame = rng.choice(frames)
+    joiner = rng.choice((" said that ", ", and ", "; ", " as ")) if not frame.endswith("said") else " that "
+    body = clause.rstrip(".")
+    return frame[:1].upper() + frame[1:] + joiner + body[:1].lower() + body[1:] + "."
+
+
+_VOTE_VERB = re.compile(r"\b(voted|approved|passed|backed|rejected|endorsed|elected|confirmed)\b")
+
+
+def vote_tally(text: str, rng: random.Random) -> str | None:
+    """A split vote on one side, a unanimous one on the other: "approved" -> "approved by 5 votes to 4"."""
+    m = _VOTE_VERB.search(text)
+    if not m or "unanimous" in text.lower():
+        return None
+    high = rng.randint(3, 60)
+    low = rng.randint(1, high - 1)
+    tally = rng.choice((f" by {high} votes to {low}", f" {high} to {low}", f" by a {high}-{low} vote"))
+    return text[: m.end()] + tally + text[m.end() :]
+
+
+def vote_unanimous(text: str, rng: random.Random) -> str | None:
+    m = _VOTE_VERB.search(text)
+    if not m or "unanimous" in text.lower():
+        return None
+    return text[: m.start()] + "unanimously " + text[m.start() :]
+
+
 CONTRADICTING: dict[str, Callable] = {
     "negation": negate,
     "antonym": swap_antonym,
