@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -193,6 +194,7 @@ def normalise_noun(word: str) -> str:
 _SUFFIXES = ("ings", "ing", "ied", "ies", "ed", "es", "s", "e")
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude suffix strip ("voted", "votes", "vote" -> "vot"): enough to see two sentences share a word."""
     for suffix in _SUFFIXES:

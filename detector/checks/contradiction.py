@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..artifacts import ArtifactStore
-from ..cues import CueTable, SentenceCues, anchored_rows, cue_model_features, describe_clash, read_cues
+from ..cues import CUE_FEATURES, CueTable, SentenceCues, anchored_rows, cue_model_features, describe_clash, read_cues
 from ..numeric_figures import FigureClash, figure_clashes, figures_by_sentence, numeric_features
 from .base import Analysis, Check, CheckResult, register
 
@@ -125,9 +125,55 @@ def sentence_cues(analysis: Analysis) -> dict[int, SentenceCues]:
 
 def symmetric_probability(model, u: np.ndarray, v: np.ndarray, cues: np.ndarray) -> np.ndarray:
     """P(contradiction) of unordered pairs: the mean over both orders."""
+    if isinstance(model, LinearPairModel):
+        return model.symmetric_proba(u, v, cues)
     forward = model.predict_proba(semantic_features(u, v, cues))[:, 1]
     backward = model.predict_proba(semantic_features(v, u, cues))[:, 1]
     return (forward + backward) / 2
+
+
+class LinearPairModel:
+    """The trained semantic model (sigmoid-calibrated linear pipelines) folded into weight matrices.
+
+    Gives the same probabilities as ``predict_proba`` of the CalibratedClassifierCV it
+    is built from, but scores both orders of every pair with a handful of matrix
+    products, and the u and v blocks once per sentence rather than once per pair:
+    the stage must cost little next to the encoder.
+    """
+
+    def __init__(self, calibrated, dim: int):
+        weights, biases, slopes, offsets = [], [], [], []
+        for member in calibrated.calibrated_classifiers_:
+            pipeline = member.estimator
+            scaler, regression = pipeline.steps[0][1], pipeline.steps[-1][1]
+            scale = np.ones(regression.coef_.shape[1])
+            for _, step in pipeline.steps[1:-1]:  # the embedding-block weighting
+                kw = step.kw_args or {}
+                scale[: kw.get("columns", 0)] *= kw.get("weight", 1.0)
+            w = regression.coef_[0] * scale / scaler.scale_
+            weights.append(w)
+            biases.append(regression.intercept_[0] - float(np.dot(w, scaler.mean_)))
+            calibrator = member.calibrators[0]
+            slopes.append(calibrator.a_)
+            offsets.append(calibrator.b_)
+        w = np.stack(weights, axis=1)  # (features, members)
+        self.dim = dim
+        self.w_u, self.w_v = w[:dim].astype(np.float32), w[dim : 2 * dim].astype(np.float32)
+        self.w_diff, self.w_prod = w[2 * dim : 3 * dim].astype(np.float32), w[3 * dim : 4 * dim].astype(np.float32)
+        self.w_cues = w[4 * dim :]
+        self.bias = np.array(biases)
+        self.slope, self.offset = np.array(slopes), np.array(offsets)
+
+    def _proba(self, decision: np.ndarray) -> np.ndarray:
+        from scipy.special import expit
+
+        return expit(-(self.slope * decision + self.offset)).mean(axis=1)
+
+    def symmetric_proba(self, u: np.ndarray, v: np.ndarray, cues: np.ndarray) -> np.ndarray:
+        shared = np.abs(u - v) @ self.w_diff + (u * v) @ self.w_prod + cues @ self.w_cues + self.bias
+        forward = shared + u @ self.w_u + v @ self.w_v
+        backward = shared + v @ self.w_u + u @ self.w_v
+        return (self._proba(forward) + self._proba(backward)) / 2
 
 
 @register
@@ -142,7 +188,9 @@ class Contradictions(Check):
 
     def load(self, store: ArtifactStore, profile: str) -> "Contradictions":
         artifact = store.load_joblib(f"contradictions/{profile}.joblib")
-        self.semantic_model_ = artifact["semantic_model"]
+        semantic = artifact["semantic_model"]
+        dim = (semantic.n_features_in_ - len(CUE_FEATURES)) // 4
+        self.semantic_model_ = LinearPairModel(semantic, dim)
         self.numeric_model_ = artifact["numeric_model"]
         self.cue_model_ = artifact["cue_model"]
         self.anchored_threshold_ = float(artifact["anchored_threshold"])

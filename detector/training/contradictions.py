@@ -32,6 +32,7 @@ from ..checks.base import Analysis
 from ..checks.contradiction import (
     ELIGIBLE_KINDS,
     MIN_WORDS,
+    LinearPairModel,
     candidate_pairs,
     semantic_features,
     symmetric_probability,
@@ -362,7 +363,7 @@ def train(store: ArtifactStore, profile: str) -> dict:
 
     # Thresholds: false flags on clean dev-split human articles stay under the rate.
     check = Contradictions()
-    check.semantic_model_, check.numeric_model_, check.cue_model_ = semantic, numeric, cue
+    check.semantic_model_, check.numeric_model_, check.cue_model_ = LinearPairModel(semantic, m.u.shape[1]), numeric, cue
     check.semantic_threshold_ = check.numeric_threshold_ = check.anchored_threshold_ = 2.0
     check.candidate_floor_, check.related_floor_ = CANDIDATE_FLOOR, RELATED_FLOOR
     dev = human_articles("dev")
