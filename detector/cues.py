@@ -76,8 +76,10 @@ NEGATIONS = frozenset(
     "not no never none nobody nothing neither nor without cannot n't nowhere hardly".split()
 )
 # "no one" / "all": one side says every member, the other says none or only some.
-UNIVERSAL = frozenset("all every everyone everybody everything unanimous unanimously entire entirely whole always".split())
-NONE_WORDS = frozenset("none nobody nothing never".split())
+# Only words that claim every member or none: "always"/"never", "whole" and "every"
+# are as often figures of speech as claims, and "never" is a negation already.
+UNIVERSAL = frozenset("all everyone everybody everything unanimous unanimously".split())
+NONE_WORDS = frozenset("none nobody nothing".split())
 MODALS_HEDGED = frozenset("may might could possibly perhaps likely unlikely probably reportedly allegedly expected".split())
 MODALS_CERTAIN = frozenset("will must definitely certainly confirmed".split())
 
@@ -271,6 +273,16 @@ def _with_context(text: str, lowered: str, value: float, unit: str, start: int, 
         if len(word) >= 3 and word not in _STOP and word not in SCALES:
             noun = normalise_noun(word)
         break
+    if not noun and not unit:
+        # A bare number takes its context from the word before it ("aged 36",
+        # "scored 250", "the 36-year-old"): marked, so it never matches a counted noun.
+        before_words = _WORDS_AFTER.findall(text[max(0, start - 30) : start])
+        before_words = [w for w in before_words if w.replace("-", "").isalpha() and w.islower() and len(w) >= 3 and w not in _STOP]
+        after_word = re.match(r"-([a-z]+(?:-[a-z]+)*)", text[end : end + 20].lower())
+        if after_word:
+            noun = "~" + after_word.group(1)
+        elif before_words and not (before_words[-1] in MONTHS or before_words[-1] in WEEKDAYS):
+            noun = "~" + stem(before_words[-1])
     return Number(value, unit, noun, approximate, text[start:end], start, end)
 
 
@@ -384,8 +396,11 @@ def _anchors(tokens: list[str], has_tally: bool) -> dict[str, frozenset[str]]:
 
 _CLASH_CUES = ("negation_one_side", "antonym_clash", "weekday_clash", "month_clash", "year_clash", "number_clash",
                "counted_noun_value_clash", "name_swap", "quantifier_clash", "modality_difference")
+NEAR_COPY_SLOTS = ("name", "number", "negation", "date", "antonym")
+NEAR_COPY_MAX_DIFFERENCE = 6
+_NEGATION_HELPERS = frozenset("not did do does n't".split())
 ANCHORED_FEATURES = ("anchored_antonym", "anchored_state_antonym", "unanimous_vs_split_vote", "anchored_negation",
-                     "anchored_quantifier", "anchored_date")
+                     "anchored_quantifier", "anchored_date", *(f"near_copy_{slot}" for slot in NEAR_COPY_SLOTS))
 CUE_FEATURES = (
     "cosine",
     "content_jaccard",
@@ -414,6 +429,8 @@ CUE_FEATURES = (
     "anchored_quantifier",
     "anchored_date",
     "shared_content_words",
+    # Near-copies that differ in one slot only: the edit an insertion makes.
+    *(f"near_copy_{slot}" for slot in NEAR_COPY_SLOTS),
 )
 
 
@@ -555,7 +572,42 @@ class CueTable:
             (weekday | month) & anchored("date"),
         ]).astype(np.float64)
         return np.hstack([base, np.minimum(base[:, clash_columns], 1) * overlap[:, None], anchored_columns,
-                          np.minimum(content_shared, 6)[:, None] / 6])
+                          np.minimum(content_shared, 6)[:, None] / 6, self._near_copy(i, j, base[:, 1])])
+
+    def _near_copy(self, i: np.ndarray, j: np.ndarray, jaccard: np.ndarray) -> np.ndarray:
+        """Which single slot tells two near-copies apart; only pairs sharing most words are read."""
+        out = np.zeros((len(i), len(NEAR_COPY_SLOTS)))
+        for k in np.nonzero(jaccard >= 0.5)[0]:
+            a, b = self.cues[i[k]], self.cues[j[k]]
+            difference = set(a.words) ^ set(b.words)
+            if not difference and a.words != b.words and a.names:
+                out[k, NEAR_COPY_SLOTS.index("name")] = 1.0  # the same words, names in swapped roles
+                continue
+            if not difference or len(difference) > NEAR_COPY_MAX_DIFFERENCE:
+                continue
+            names = a.names | b.names
+            slots = set()
+            only_a, only_b = {stem(w) for w in set(a.words) - set(b.words)}, {stem(w) for w in set(b.words) - set(a.words)}
+            for word in difference:
+                if stem(word) in only_a and stem(word) in only_b:
+                    continue  # the same word inflected ("reopened" / "did not reopen")
+                if word in names:
+                    slots.add("name")
+                elif word[:1].isdigit() or word in NUMBER_WORDS:
+                    slots.add("number")
+                elif word in NEGATIONS or word in _NEGATION_HELPERS:
+                    slots.add("negation")
+                elif word in WEEKDAYS or word in MONTHS or word in RELATIVE_DAYS:
+                    slots.add("date")
+                elif word in _POLE_A or word in _POLE_B:
+                    slots.add("antonym")
+                else:
+                    slots.add("other")
+            if len(slots) == 1 and "other" not in slots:
+                out[k, NEAR_COPY_SLOTS.index(slots.pop())] = 1.0
+            elif slots == {"negation", "other"} and len(difference) <= 3:
+                out[k, NEAR_COPY_SLOTS.index("negation")] = 1.0  # "reopened" -> "did not reopen"
+        return out
 
     def _cross(self, left: str, right: str, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         a, b = getattr(self, left), getattr(self, right)

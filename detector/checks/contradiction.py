@@ -24,6 +24,7 @@ both detectors fire on a pair, the numeric flag (the more specific one) is kept.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,6 +110,19 @@ class ScoredPairs:
     cues: dict[int, SentenceCues]
 
 
+_LOWER_WORD = re.compile(r"\b[a-z]{3,}\b")
+
+
+def is_statement(sentence) -> bool:
+    """Prose that can state something: results lines ("Jonas Folger (Ger) Yamaha 3810."),
+    bylines and share buttons have fewer than two lower-case words."""
+    return (
+        sentence.kind in ELIGIBLE_KINDS
+        and sentence.words >= MIN_WORDS
+        and len(_LOWER_WORD.findall(sentence.clean[:MAX_CUE_CHARS])) >= 2
+    )
+
+
 def sentence_cues(analysis: Analysis) -> dict[int, SentenceCues]:
     """Cues of the eligible sentences, by sentence index (computed once per document)."""
 
@@ -117,7 +131,7 @@ def sentence_cues(analysis: Analysis) -> dict[int, SentenceCues]:
         return {
             s.index: read_cues(s.clean[:MAX_CUE_CHARS], figures.get(s.index))
             for s in a.sentences
-            if s.kind in ELIGIBLE_KINDS and s.words >= MIN_WORDS
+            if is_statement(s)
         }
 
     return analysis.memo("contradiction.cues", compute)
@@ -243,8 +257,9 @@ class Contradictions(Check):
             if k in pairs.clashes and numeric_p >= self.numeric_threshold_:
                 clash = pairs.clashes[k]
                 code, score = "contradiction.numeric", numeric_p
-                evidence = {"values": [clash.first.text, clash.second.text], "noun": clash.noun or clash.unit}
-                cue = f"{clash.first.text} vs {clash.second.text}" + (f" {clash.noun}" if clash.noun else "")
+                counted = clash.noun if not clash.noun.startswith("~") else ""  # "~x": context word, not a noun
+                evidence = {"values": [clash.first.text, clash.second.text], "noun": counted or clash.unit or clash.noun[1:]}
+                cue = f"{clash.first.text} vs {clash.second.text}" + (f" {counted}" if counted else "")
             elif semantic_p >= self.semantic_threshold_ or anchored_p >= self.anchored_threshold_:
                 code = "contradiction.semantic"
                 score = semantic_p if semantic_p >= self.semantic_threshold_ else anchored_p
