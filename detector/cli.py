@@ -239,6 +239,11 @@ evaluate.add_command(_repetition.eval_command, "repetition")
 train.add_command(_contradictions.train_command, "contradictions")
 evaluate.add_command(_contradictions.eval_command, "contradictions")
 
+from .training import figures as _figures  # noqa: E402
+
+train.add_command(_figures.train_command, "figures")
+evaluate.add_command(_figures.eval_command, "figures")
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -7,3 +7,4 @@ from . import repetition  # noqa: E402,F401
 from . import contradiction  # noqa: E402,F401
 
 __all__ = ["GROUP_FLAG_TYPES", "Analysis", "Check", "CheckResult", "register", "registered_checks", "resolve_checks"]
+from . import figures  # noqa: E402,F401
