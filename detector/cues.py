@@ -150,6 +150,8 @@ class Number:
     text: str
     start: int
     end: int
+    low: float | None = None  # the bounds its wording allows, where the reader gives them
+    high: float | None = None
 
 
 @dataclass(slots=True)
@@ -274,16 +276,21 @@ def _with_context(text: str, lowered: str, value: float, unit: str, start: int, 
             noun = normalise_noun(word)
         break
     if not noun and not unit:
-        # A bare number takes its context from the word before it ("aged 36",
-        # "scored 250", "the 36-year-old"): marked, so it never matches a counted noun.
-        before_words = _WORDS_AFTER.findall(text[max(0, start - 30) : start])
-        before_words = [w for w in before_words if w.replace("-", "").isalpha() and w.islower() and len(w) >= 3 and w not in _STOP]
-        after_word = re.match(r"-([a-z]+(?:-[a-z]+)*)", text[end : end + 20].lower())
-        if after_word:
-            noun = "~" + after_word.group(1)
-        elif before_words and not (before_words[-1] in MONTHS or before_words[-1] in WEEKDAYS):
-            noun = "~" + stem(before_words[-1])
+        noun = context_noun(text, start, end)
     return Number(value, unit, noun, approximate, text[start:end], start, end)
+
+
+def context_noun(text: str, start: int, end: int) -> str:
+    """A bare number's context: the word before it ("aged 36", "scored 250") or its
+    hyphenated tail ("36-year-old"), marked "~" so it never matches a counted noun."""
+    before_words = _WORDS_AFTER.findall(text[max(0, start - 30) : start])
+    before_words = [w for w in before_words if w.replace("-", "").isalpha() and w.islower() and len(w) >= 3 and w not in _STOP]
+    after_word = re.match(r"-([a-z]+(?:-[a-z]+)*)", text[end : end + 20].lower())
+    if after_word:
+        return "~" + after_word.group(1)
+    if before_words and not (before_words[-1] in MONTHS or before_words[-1] in WEEKDAYS):
+        return "~" + stem(before_words[-1])
+    return ""
 
 
 def read_names(text: str) -> frozenset[str]:
@@ -354,7 +361,7 @@ def read_cues(text: str, numbers: tuple[Number, ...] | None = None) -> SentenceC
         months=months,
         years=frozenset(int(y) for y in _YEAR.findall(text)),
         names=read_names(text),
-        numbers=read_numbers(text) if numbers is None else tuple(numbers),
+        numbers=_default_figures(text) if numbers is None else tuple(numbers),
         universal=bool(token_set & UNIVERSAL),
         none_word=bool(token_set & NONE_WORDS) or "nobody" in joined,
         tally=tally,
@@ -363,6 +370,12 @@ def read_cues(text: str, numbers: tuple[Number, ...] | None = None) -> SentenceC
         antonym_words=antonym_words,
         anchors=anchors,
     )
+
+
+def _default_figures(text: str) -> tuple[Number, ...]:
+    from .numeric_figures import figures_in_text  # the figures reader lives there (import cycle)
+
+    return figures_in_text(text)
 
 
 ANCHOR_WINDOW = 4
@@ -399,7 +412,7 @@ _CLASH_CUES = ("negation_one_side", "antonym_clash", "weekday_clash", "month_cla
 NEAR_COPY_SLOTS = ("name", "number", "negation", "date", "antonym")
 NEAR_COPY_MAX_DIFFERENCE = 6
 _NEGATION_HELPERS = frozenset("not did do does n't".split())
-ANCHORED_FEATURES = ("anchored_antonym", "anchored_state_antonym", "unanimous_vs_split_vote", "anchored_negation",
+ANCHORED_FEATURES = ("anchored_antonym", "anchored_state_antonym", "anchored_state_antonym_same_event", "unanimous_vs_split_vote", "anchored_negation",
                      "anchored_quantifier", "anchored_date", *(f"near_copy_{slot}" for slot in NEAR_COPY_SLOTS))
 CUE_FEATURES = (
     "cosine",
@@ -424,6 +437,7 @@ CUE_FEATURES = (
     # The clash sits next to a word both sentences share.
     "anchored_antonym",
     "anchored_state_antonym",
+    "anchored_state_antonym_same_event",
     "unanimous_vs_split_vote",
     "anchored_negation",
     "anchored_quantifier",
@@ -566,6 +580,9 @@ class CueTable:
         anchored_columns = np.column_stack([
             (antonym > 0) & anchored("antonym"),
             state & anchored("antonym"),
+            # ... and nothing says the two are about different events (each naming someone
+            # or something the other does not, or different years or months).
+            state & anchored("antonym") & ~((mi > names_shared) & (mj > names_shared)) & ~year & ~month,
             split_vote & (anchored("quantifier") | (content_shared >= 2)),
             one_negated & negation_anchor,
             quantifier & anchored("quantifier"),
@@ -665,14 +682,11 @@ def anchored_rows(cue_features: np.ndarray) -> np.ndarray:
     return np.nonzero(cue_features[:, columns].max(axis=1) > 0)[0] if len(cue_features) else np.zeros(0, dtype=np.int64)
 
 
-# The cue model reads which cues clash and whether they are anchored, not how much
-# the two sentences overlap: overlap is the embedding model's job, and near-copies
-# would otherwise teach it that overlap itself is the contradiction.
-CUE_MODEL_FEATURES = tuple(
-    name for name in CUE_FEATURES
-    if name not in ("cosine", "content_jaccard", "content_only_min", "length_ratio", "shared_content_words", "name_jaccard")
-    and not name.endswith("_x_overlap")
-)
+# The cue model reads only which anchored or near-copy cue the pair carries, not how
+# much the sentences overlap (the embedding model's job: near-copies would teach it
+# that overlap itself is the contradiction) nor the unanchored cues, which are
+# collinear with the anchored ones and mostly innocent in real articles.
+CUE_MODEL_FEATURES = ANCHORED_FEATURES
 _CUE_MODEL_COLUMNS = [CUE_FEATURES.index(name) for name in CUE_MODEL_FEATURES]
 
 

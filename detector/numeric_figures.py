@@ -1,12 +1,11 @@
 """Figures for contradiction.numeric, and when two figures disagree.
 
-ADAPTER, to be switched to ``detector/figures.py`` (issue "Unsupported figures",
-branch ``figures``) once that module lands: ``figures_by_sentence`` is the one
-function to change. Until then it reads numbers with ``detector.cues.read_numbers``
-(value, unit, counted noun, approximation), the fields the figures module is to
-expose on its ``Figure`` dataclass through ``analysis.memo("figures", ...)``.
-Everything else here (when two figures clash, the numeric model's features) works
-on those fields only and does not change with the switch.
+The figures come from ``detector/figures.py`` (the figures check's reader, shared
+through ``analysis.memo("figures", ...)``), mapped onto the few fields this check
+needs (``Number``: value, unit, counted noun, approximation and bounds). Only
+statistics, ages and scores count here: years and dates are the date cues' job,
+identifiers and ordinals are not quantities. ``detector.cues.read_numbers`` is
+kept for the training edits, which need to rewrite a number in place.
 """
 
 from __future__ import annotations
@@ -17,24 +16,53 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cues import CUE_FEATURES, CueTable, Number, read_numbers
+from .cues import CUE_FEATURES, CueTable, Number, context_noun, normalise_noun
 
 # Approximate figures ("about 1,200", "nearly 50%") reconcile within this share.
 APPROXIMATE_TOLERANCE = 0.15
 
 
-def figures_by_sentence(analysis) -> dict[int, tuple[Number, ...]]:
-    """The figures of each sentence, offsets relative to ``sentence.clean``.
+_KINDS = ("count", "percent", "money", "measure", "duration", "ratio", "number", "age", "score")
+_UNITS = {"%": "percent"}
 
-    The switch to detector/figures.py replaces this body with a mapping of
-    ``analysis.memo("figures", ...)`` onto ``Number`` (value, unit, noun, approximate,
-    text, start, end).
-    """
+
+def as_number(figure, text: str) -> Number | None:
+    """One ``detector.figures.Figure`` in this check's terms, or None if it is not a quantity."""
+    value = figure.value
+    if value is None or figure.kind not in _KINDS or not math.isfinite(value) or abs(value) >= 1e15:
+        return None
+    unit = _UNITS.get(figure.unit, (figure.unit or "").lower())
+    noun = normalise_noun(figure.noun.split()[-1]) if figure.noun else ""
+    if not noun and figure.kind in ("age", "score"):
+        noun = "~" + figure.kind
+    if not noun and not unit:
+        noun = context_noun(text, figure.start, figure.end)
+    return Number(value, unit, noun, figure.approx is not None, figure.text, figure.start, figure.end,
+                  figure.low, figure.high)
+
+
+def figures_by_sentence(analysis) -> dict[int, tuple[Number, ...]]:
+    """The quantities of each sentence, from the figures every check shares."""
+    from .figures import analysis_figures
 
     def compute(a) -> dict[int, tuple[Number, ...]]:
-        return {s.index: read_numbers(s.clean[:1500]) for s in a.sentences}
+        text = a.document.text
+        out: dict[int, list[Number]] = {}
+        for figure in analysis_figures(a):
+            number = as_number(figure, text)
+            if number is not None:
+                out.setdefault(figure.sentence, []).append(number)
+        return {k: tuple(v) for k, v in out.items()}
 
     return analysis.memo("contradiction.figures", compute)
+
+
+def figures_in_text(text: str) -> tuple[Number, ...]:
+    """The quantities of one bare sentence (training pairs have no Document)."""
+    from .figures import extract_figures
+
+    numbers = (as_number(f, text) for f in extract_figures(text[:1500]))
+    return tuple(n for n in numbers if n is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +103,22 @@ def stated_precision(n: Number) -> float:
     return step * scale / 2
 
 
+def _bounds(n: Number) -> tuple[float, float]:
+    low = n.low if n.low is not None else -math.inf
+    high = n.high if n.high is not None else math.inf
+    return low, high
+
+
 def reconcilable(x: Number, y: Number) -> bool:
     a, b = x.value, y.value
     if a == b:
         return True
     high = max(abs(a), abs(b))
     if x.approximate or y.approximate:
+        if x.low is not None or x.high is not None or y.low is not None or y.high is not None:
+            # The reader's bounds ("over 1,500": 1500..inf; "about 300": 255..345).
+            (xl, xh), (yl, yh) = _bounds(x) if x.approximate else (a, a), _bounds(y) if y.approximate else (b, b)
+            return xl <= yh and yl <= xh
         return abs(a - b) <= APPROXIMATE_TOLERANCE * high
     return abs(a - b) <= max(stated_precision(x), stated_precision(y))
 
