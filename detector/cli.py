@@ -233,6 +233,7 @@ def evaluate() -> None:
 # Commands that live with their feature, registered here with one line each.
 from .batch.cli import batch_command as _batch_command  # noqa: E402
 from .server import command as _server  # noqa: E402
+from .training import contradictions as _contradictions  # noqa: E402
 from .training import figures as _figures  # noqa: E402
 from .training import filler as _filler  # noqa: E402
 from .training import repetition as _repetition  # noqa: E402
@@ -245,6 +246,8 @@ train.add_command(_filler.train_command, "filler")
 evaluate.add_command(_filler.eval_command, "filler")
 train.add_command(_figures.train_command, "figures")
 evaluate.add_command(_figures.eval_command, "figures")
+train.add_command(_contradictions.train_command, "contradictions")
+evaluate.add_command(_contradictions.eval_command, "contradictions")
 
 
 if __name__ == "__main__":  # pragma: no cover

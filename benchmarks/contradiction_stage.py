@@ -1,0 +1,85 @@
+"""How much of the pipeline the contradiction stage costs on long articles.
+
+Builds long articles (about 100, 300 and 1,000 sentences) by joining human news
+articles of the test split, then times, per profile: segmentation, encoding (the
+model alone, no cache: ``Encoder.encode_bare``) and the contradiction check's
+``run`` (candidates, cue features, both models, flags). The issue's target: the
+contradiction stage at most a quarter of the pipeline on long articles.
+
+    .venv/bin/python benchmarks/contradiction_stage.py [--profile fast] [--repeat 3]
+
+Prints one JSON object; timings are medians of ``--repeat`` runs on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from detector.checks.base import Analysis  # noqa: E402
+from detector.pipeline import Detector  # noqa: E402
+from detector.segment import segment  # noqa: E402
+from detector.training.contradictions import test_articles  # noqa: E402
+
+
+def long_articles(targets=(100, 300, 1000)) -> list[str]:
+    articles = [a["text"] for a in test_articles()]
+    out, pool = [], iter(articles * 5)
+    for target in targets:
+        parts, count = [], 0
+        while count < target:
+            text = next(pool)
+            parts.append(text)
+            count += len(segment(text).sentences)
+        out.append("\n\n".join(parts))
+    return out
+
+
+def measure(profile: str, texts: list[str], repeat: int) -> list[dict]:
+    detector = Detector.load(profile=profile, checks=["contradiction"])
+    check = detector.checks[0]
+    rows = []
+    for text in texts:
+        timings: dict[str, list[float]] = {"segment": [], "encode": [], "contradiction": []}
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            document = segment(text)
+            t1 = time.perf_counter()
+            vectors = detector.encoder.encode_bare([s.clean for s in document.sentences])
+            t2 = time.perf_counter()
+            result = check.run(Analysis(document, vectors, profile))
+            t3 = time.perf_counter()
+            timings["segment"].append(t1 - t0)
+            timings["encode"].append(t2 - t1)
+            timings["contradiction"].append(t3 - t2)
+        median = {k: statistics.median(v) for k, v in timings.items()}
+        total = sum(median.values())
+        rows.append({
+            "sentences": len(document.sentences),
+            "seconds": {k: round(v, 4) for k, v in median.items()},
+            "contradiction_share": round(median["contradiction"] / total, 4),
+            "flags": len(result.flags),
+        })
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--profile", action="append", choices=["accurate", "fast"])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    texts = long_articles()
+    out = {p: measure(p, texts, args.repeat) for p in args.profile or ["accurate", "fast"]}
+    out["command"] = "python benchmarks/contradiction_stage.py" + "".join(f" --profile {p}" for p in args.profile or [])
+    print(json.dumps(out, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,694 @@
+"""Lexical cues that two statements about the same thing disagree.
+
+Each sentence is read once into a ``SentenceCues`` record (negations, antonym
+poles, weekdays, months, years, names, numbers, quantifiers, modal verbs); pair
+features are then set and bit operations on those records, vectorised over all
+candidate pairs of a document (see ``detector.checks.contradiction``).
+
+The antonym list is ours and curated (no PyPI package that ships an English
+lexical resource with antonyms works offline here: ``wn`` and NLTK's WordNet
+download their data at run time). It holds only oppositions that news copy uses
+to report states and outcomes, where swapping one pole for the other makes a
+statement false rather than merely different; see labels/README.md.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# Group name -> (one pole, the other pole). Inflected forms are listed because
+# the check reads raw tokens; a lemmatiser would be a model load for 300 words.
+ANTONYMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "open": (("open", "opened", "opens", "reopen", "reopened", "reopens", "reopening"),
+             ("closed", "close", "closes", "shut", "shuttered", "remains closed", "closure")),
+    "rise": (("rose", "risen", "rises", "rising", "increased", "increase", "increases", "grew", "grown", "growing",
+              "climbed", "gained", "surged", "jumped"),
+             ("fell", "fall", "falls", "fallen", "falling", "decreased", "decrease", "decreases", "declined",
+              "declines", "dropped", "drops", "shrank", "plunged", "slumped")),
+    "win": (("won", "win", "wins", "winning", "victory", "victorious", "beat"),
+            ("lost", "lose", "loses", "losing", "defeat", "defeated")),
+    "approve": (("approved", "approve", "approves", "accepted", "accept", "accepts", "passed", "granted", "endorsed"),
+                ("rejected", "reject", "rejects", "vetoed", "refused", "denied", "turned down", "blocked")),
+    "guilty": (("guilty", "convicted"), ("innocent", "acquitted", "cleared")),
+    "alive": (("alive", "survived", "survivor", "survivors"), ("dead", "died", "killed", "dies")),
+    "support": (("supported", "supports", "support", "backed", "favour", "favor", "endorsed"),
+                ("opposed", "opposes", "oppose", "against", "criticised", "criticized")),
+    "true": (("true", "correct", "accurate"), ("false", "incorrect", "inaccurate", "untrue")),
+    "legal": (("legal", "lawful", "allowed", "permitted", "legalised", "legalized"),
+              ("illegal", "unlawful", "banned", "prohibited", "forbidden", "outlawed")),
+    "confirm": (("confirmed", "confirms", "admitted", "admits"), ("denied", "denies", "disputed", "rejected")),
+    "success": (("succeeded", "success", "successful", "successfully"), ("failed", "failure", "unsuccessful", "fails")),
+    "more": (("more", "higher", "larger", "bigger", "greater", "most", "highest", "largest"),
+             ("fewer", "less", "lower", "smaller", "least", "lowest", "smallest")),
+    "first": (("first", "earliest"), ("last", "latest", "final")),
+    "start": (("began", "begins", "started", "starts", "launched", "opened"),
+              ("ended", "ends", "finished", "halted", "stopped", "scrapped", "cancelled", "canceled")),
+    "hire": (("hired", "appointed", "elected", "promoted"), ("fired", "sacked", "dismissed", "ousted", "resigned")),
+    "arrest": (("arrested", "detained", "jailed", "imprisoned", "charged"), ("released", "freed", "acquitted")),
+    "public": (("public",), ("private", "secret")),
+    "majority": (("majority",), ("minority",)),
+    "positive": (("positive",), ("negative",)),
+    "agree": (("agreed", "agree", "agrees", "agreement"), ("disagreed", "disagree", "disagrees", "refused")),
+    "present": (("present", "attended", "attending"), ("absent", "missed", "skipped")),
+    "early": (("early", "earlier", "ahead"), ("late", "later", "delayed", "behind")),
+    "safe": (("safe", "safely", "unharmed", "uninjured"), ("injured", "hurt", "wounded", "harmed")),
+    "increase_verb": (("raised", "raise", "raises", "expanded", "extended", "added"),
+                      ("cut", "cuts", "reduced", "reduces", "lowered", "slashed", "removed")),
+    "full": (("full", "packed", "crowded"), ("empty", "deserted")),
+    "strong": (("strong", "stronger", "strongest", "robust"), ("weak", "weaker", "weakest", "fragile")),
+}
+GROUPS = tuple(ANTONYMS)
+# States and outcomes (open/closed, guilty/innocent): one pole rules the other out.
+# The rest are trends and comparisons (rose/fell, more/fewer) that two true
+# statements about different things often carry.
+STATE_GROUPS = ("open", "win", "approve", "guilty", "alive", "true", "legal", "confirm", "success", "start", "hire",
+                "arrest", "agree", "present", "safe", "full", "public")
+_STATE_MASK = sum(1 << GROUPS.index(g) for g in STATE_GROUPS)
+SPLIT_VOTE = frozenset(("unanimous", "unanimously"))
+assert len(GROUPS) <= 63
+
+NEGATIONS = frozenset(
+    "not no never none nobody nothing neither nor without cannot n't nowhere hardly".split()
+)
+# "no one" / "all": one side says every member, the other says none or only some.
+# Only words that claim every member or none: "always"/"never", "whole" and "every"
+# are as often figures of speech as claims, and "never" is a negation already.
+UNIVERSAL = frozenset("all everyone everybody everything unanimous unanimously".split())
+NONE_WORDS = frozenset("none nobody nothing".split())
+MODALS_HEDGED = frozenset("may might could possibly perhaps likely unlikely probably reportedly allegedly expected".split())
+MODALS_CERTAIN = frozenset("will must definitely certainly confirmed".split())
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")
+_MONTH_ABBR = {m[:3]: i for i, m in enumerate(MONTHS)} | {"sept": 8}
+RELATIVE_DAYS = ("yesterday", "today", "tomorrow", "tonight")
+
+NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
+}
+SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "m": 1e6, "bn": 1e9, "k": 1e3}
+APPROXIMATORS = ("about", "around", "nearly", "almost", "roughly", "approximately", "some", "more than", "over",
+                 "less than", "under", "at least", "up to", "an estimated", "estimated", "close to", "just over",
+                 "just under", "upwards of", "as many as", "as much as", "~")
+CURRENCIES = {"$": "dollar", "£": "pound", "€": "euro", "¥": "yen"}
+UNIT_WORDS = {"percent": "percent", "per cent": "percent", "%": "percent", "pc": "percent", "dollars": "dollar",
+              "pounds": "pound", "euros": "euro", "points": "point", "years": "year", "km": "km", "miles": "mile",
+              "metres": "metre", "meters": "metre", "kg": "kg", "tonnes": "tonne", "tons": "tonne",
+              "degrees": "degree", "hours": "hour", "minutes": "minute", "days": "day", "weeks": "week",
+              "months": "month"}
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d+(?:[.,]\d+)*")
+_CAPITALISED = re.compile(r"\b([A-Z][a-zA-Z'’\-]+(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][a-zA-Z'’\-]+)*)")
+# A number with optional currency before it and scale/unit after it.
+_NUMBER = re.compile(
+    r"(?P<cur>[$£€¥])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|m|k)\b)?"
+    r"(?:\s?(?P<unit>%|per\s?cent|percent|pc\b))?",
+    re.IGNORECASE,
+)
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_TALLY = re.compile(r"\b(\d{1,3})\s?(?:-|–|to)\s?(\d{1,3})\b(?!\s?(?:percent|per cent|%|years|am|pm|p\.m|a\.m))")
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_FOLLOWING_WORD = re.compile(r"\s*[a-z]{3,}", re.IGNORECASE)
+_WORDS_AFTER = re.compile(r"[a-z][a-z\-]*|[^\sa-z]", re.IGNORECASE)
+_MODIFIERS = frozenset("new more other additional extra further young old local foreign".split())
+
+_STOP = frozenset(
+    """a an the of to in on at for by with from and or but as is was are were be been being has have had do does did
+    it its this that these those there their they them he she his her him we our you your i me my which who whom whose
+    what when where why how than then so such also into over under about after before up down out more most some any
+    each other said says say new one two would could should will may might can just very""".split()
+)
+# Words that open sentences or titles and are not names.
+_NOT_NAMES = frozenset(
+    """The A An In On At For By With From And Or But As It This That These Those There Their They He She His Her We
+    Our You Your I If When While After Before Since During Mr Mrs Ms Dr However Meanwhile Also According Yet Still
+    Last Next Earlier Later Today Yesterday Tomorrow Monday Tuesday Wednesday Thursday Friday Saturday Sunday January
+    February March April May June July August September October November December Some Many Most All No Not One
+    Two Three Four Five Six Seven Eight Nine Ten What Who Where Why How Its Both Each Every Several Other Such
+    Although Though Despite Because So Then Now Here Only Even Just Over Under Among Between Around About""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """A number read from a sentence: value, unit, the noun it counts, and any approximation."""
+
+    value: float
+    unit: str  # "" when the number is a bare count
+    noun: str  # the word it counts ("people", "jobs"), "" when none follows
+    approximate: bool
+    text: str
+    start: int
+    end: int
+    low: float | None = None  # the bounds its wording allows, where the reader gives them
+    high: float | None = None
+
+
+@dataclass(slots=True)
+class SentenceCues:
+    words: tuple[str, ...]
+    content: frozenset[str]
+    negations: int
+    negation_words: tuple[str, ...]
+    pole_a: int
+    pole_b: int
+    weekdays: int
+    months: int
+    years: frozenset[int]
+    names: frozenset[str]
+    numbers: tuple[Number, ...]
+    universal: bool
+    none_word: bool
+    tally: tuple[int, int] | None
+    hedged: bool
+    certain: bool
+    antonym_words: dict[str, str] = field(default_factory=dict)
+    # Content words near each kind of cue: a clash counts most when both sentences
+    # put it next to the same word ("the bridge reopened" / "the bridge remains closed").
+    anchors: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def counted_nouns(self) -> frozenset[str]:
+        return frozenset(n.noun for n in self.numbers if n.noun)
+
+    @property
+    def values(self) -> frozenset[float]:
+        return frozenset(round(n.value, 6) for n in self.numbers)
+
+
+def normalise_noun(word: str) -> str:
+    word = word.lower()
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+_SUFFIXES = ("ings", "ing", "ied", "ies", "ed", "es", "s", "e")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A crude suffix strip ("voted", "votes", "vote" -> "vot"): enough to see two sentences share a word."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _tokens(text: str) -> list[str]:
+    lowered = text.lower().replace("’", "'")
+    lowered = re.sub(r"n't\b", " not", lowered)
+    lowered = lowered.replace("no one", "nobody").replace("no-one", "nobody")
+    return [t.strip("'-") for t in _TOKEN.findall(lowered)]
+
+
+def _finite(value: float) -> bool:
+    return math.isfinite(value) and abs(value) < 1e15
+
+
+def read_numbers(text: str) -> tuple[Number, ...]:
+    """Numbers with their unit, counted noun and approximation (years and tallies are left to other cues)."""
+    found: list[Number] = []
+    lowered = text.lower()
+    taken: list[tuple[int, int]] = []
+    for match in _NUMBER.finditer(text):
+        raw = match.group("num")
+        if _YEAR.fullmatch(raw) and not match.group("cur") and not match.group("unit") and not match.group("scale"):
+            continue
+        try:
+            value = float(raw.replace(",", ""))
+        except ValueError:
+            continue
+        scale = (match.group("scale") or "").lower()
+        value *= SCALES.get(scale, 1.0)
+        if not _finite(value):
+            continue
+        unit = CURRENCIES.get(match.group("cur") or "", "")
+        if match.group("unit"):
+            unit = "percent"
+        start, end = match.start("num") if not match.group("cur") else match.start(), match.end()
+        taken.append((start, end))
+        found.append(_with_context(text, lowered, value, unit, start, end))
+    for match in _NUMBER_WORD.finditer(text):
+        if any(a <= match.start() < b for a, b in taken):
+            continue
+        word = match.group(1).lower()
+        if word == "one" and not _FOLLOWING_WORD.match(text, match.end()):
+            continue
+        value = float(NUMBER_WORDS[word])
+        end = match.end()
+        scale_match = re.match(r"\s+(thousand|million|billion|trillion|hundred)\b", text[end:], re.IGNORECASE)
+        if scale_match:
+            value *= SCALES.get(scale_match.group(1).lower(), 100.0)
+            end += scale_match.end()
+        found.append(_with_context(text, lowered, value, "", match.start(), end))
+    found.sort(key=lambda n: n.start)
+    return tuple(found)
+
+
+def _with_context(text: str, lowered: str, value: float, unit: str, start: int, end: int) -> Number:
+    before = lowered[max(0, start - 20) : start].rstrip()
+    approximate = any(before.endswith(a) for a in APPROXIMATORS)
+    noun = ""
+    # The counted noun is the next word, or the one after a single modifier ("300 new jobs").
+    for k, word in enumerate(_WORDS_AFTER.findall(text[end : end + 40].lower())[:2]):
+        if word in UNIT_WORDS:
+            unit = unit or UNIT_WORDS[word]
+            break
+        if word in ("percent", "cent", "pc"):
+            unit = "percent"
+            break
+        if word in _MODIFIERS and k == 0:
+            continue
+        if len(word) >= 3 and word not in _STOP and word not in SCALES:
+            noun = normalise_noun(word)
+        break
+    if not noun and not unit:
+        noun = context_noun(text, start, end)
+    return Number(value, unit, noun, approximate, text[start:end], start, end)
+
+
+def context_noun(text: str, start: int, end: int) -> str:
+    """A bare number's context: the word before it ("aged 36", "scored 250") or its
+    hyphenated tail ("36-year-old"), marked "~" so it never matches a counted noun."""
+    before_words = _WORDS_AFTER.findall(text[max(0, start - 30) : start])
+    before_words = [w for w in before_words if w.replace("-", "").isalpha() and w.islower() and len(w) >= 3 and w not in _STOP]
+    after_word = re.match(r"-([a-z]+(?:-[a-z]+)*)", text[end : end + 20].lower())
+    if after_word:
+        return "~" + after_word.group(1)
+    if before_words and not (before_words[-1] in MONTHS or before_words[-1] in WEEKDAYS):
+        return "~" + stem(before_words[-1])
+    return ""
+
+
+def read_names(text: str) -> frozenset[str]:
+    names = set()
+    for match in _CAPITALISED.finditer(text):
+        phrase = match.group(1)
+        words = [w for w in phrase.split() if w not in _NOT_NAMES and w.lower() not in ("of", "de", "the")]
+        if not words:
+            continue
+        at_start = match.start() == 0 or text[: match.start()].strip() in ('"', "“", "'", "(")
+        if at_start and len(phrase.split()) == 1 and phrase in _NOT_NAMES:
+            continue
+        for word in words:
+            if word.isupper() and len(word) > 5:
+                continue  # shouted words in scraped copy are not names
+            names.add(word.lower().strip("'’"))
+    return frozenset(names)
+
+
+_POLE_A = {w: i for i, (a, _) in enumerate(ANTONYMS.values()) for w in a}
+_POLE_B = {w: i for i, (_, b) in enumerate(ANTONYMS.values()) for w in b}
+
+
+def read_cues(text: str, numbers: tuple[Number, ...] | None = None) -> SentenceCues:
+    """Everything the pair features need from one sentence, read once.
+
+    ``numbers`` are the sentence's figures where the caller has them already
+    (``detector.numeric_figures.figures_by_sentence``); otherwise they are read here.
+    """
+    tokens = _tokens(text)
+    joined = " ".join(tokens)
+    pole_a = pole_b = 0
+    antonym_words: dict[str, str] = {}
+    candidates = tokens + [" ".join(tokens[i : i + 2]) for i in range(len(tokens) - 1)]
+    for token in candidates:
+        if token in _POLE_A:
+            pole_a |= 1 << _POLE_A[token]
+            antonym_words.setdefault(f"a{_POLE_A[token]}", token)
+        if token in _POLE_B:
+            pole_b |= 1 << _POLE_B[token]
+            antonym_words.setdefault(f"b{_POLE_B[token]}", token)
+    negation_words = tuple(t for t in tokens if t in NEGATIONS)
+    weekdays = months = 0
+    for t in tokens:
+        if t in WEEKDAYS:
+            weekdays |= 1 << WEEKDAYS.index(t)
+        elif t in RELATIVE_DAYS:
+            weekdays |= 1 << (7 + RELATIVE_DAYS.index(t))
+    for i, t in enumerate(tokens):
+        if t in MONTHS and not (t == "may" and not (i + 1 < len(tokens) and tokens[i + 1][:1].isdigit())):
+            months |= 1 << MONTHS.index(t)
+        elif t in _MONTH_ABBR and i + 1 < len(tokens) and tokens[i + 1][:1].isdigit():
+            months |= 1 << _MONTH_ABBR[t]
+    tally_match = _TALLY.search(text)
+    tally = (int(tally_match.group(1)), int(tally_match.group(2))) if tally_match else None
+    if tally and (tally[0] > 100 or tally[1] > 100 or tally == (0, 0)):
+        tally = None
+    token_set = set(tokens)
+    anchors = _anchors(tokens, tally_match is not None)
+    return SentenceCues(
+        words=tuple(tokens),
+        content=frozenset(stem(t) for t in tokens if len(t) > 2 and t not in _STOP and not t[:1].isdigit()),
+        negations=len(negation_words),
+        negation_words=negation_words,
+        pole_a=pole_a,
+        pole_b=pole_b,
+        weekdays=weekdays,
+        months=months,
+        years=frozenset(int(y) for y in _YEAR.findall(text)),
+        names=read_names(text),
+        numbers=_default_figures(text) if numbers is None else tuple(numbers),
+        universal=bool(token_set & UNIVERSAL),
+        none_word=bool(token_set & NONE_WORDS) or "nobody" in joined,
+        tally=tally,
+        hedged=bool(token_set & MODALS_HEDGED),
+        certain=bool(token_set & MODALS_CERTAIN),
+        antonym_words=antonym_words,
+        anchors=anchors,
+    )
+
+
+def _default_figures(text: str) -> tuple[Number, ...]:
+    from .numeric_figures import figures_in_text  # the figures reader lives there (import cycle)
+
+    return figures_in_text(text)
+
+
+ANCHOR_WINDOW = 4
+ANCHOR_KINDS = ("antonym", "negation", "quantifier", "date")
+
+
+def _anchors(tokens: list[str], has_tally: bool) -> dict[str, frozenset[str]]:
+    kinds: dict[str, set[str]] = {k: set() for k in ANCHOR_KINDS}
+    content = [stem(t) if len(t) > 2 and t not in _STOP and not t[:1].isdigit() else None for t in tokens]
+    for i, t in enumerate(tokens):
+        pair = " ".join(tokens[i : i + 2])
+        if t in _POLE_A or t in _POLE_B or pair in _POLE_A or pair in _POLE_B:
+            kind = "antonym"
+        elif t in NEGATIONS:
+            kind = "negation"
+        elif t in UNIVERSAL or t in NONE_WORDS or (has_tally and t[:1].isdigit()):
+            kind = "quantifier"
+        elif t in WEEKDAYS or t in MONTHS or t in RELATIVE_DAYS:
+            kind = "date"
+        else:
+            continue
+        for j in range(max(0, i - ANCHOR_WINDOW), min(len(tokens), i + ANCHOR_WINDOW + 1)):
+            if j != i and content[j]:
+                kinds[kind].add(content[j])
+    return {k: frozenset(v) for k, v in kinds.items()}
+
+
+# ---------------------------------------------------------------------------
+# Pair features, vectorised over all candidate pairs of a document
+
+
+_CLASH_CUES = ("negation_one_side", "antonym_clash", "weekday_clash", "month_clash", "year_clash", "number_clash",
+               "counted_noun_value_clash", "name_swap", "quantifier_clash", "modality_difference")
+NEAR_COPY_SLOTS = ("name", "number", "negation", "date", "antonym")
+NEAR_COPY_MAX_DIFFERENCE = 6
+_NEGATION_HELPERS = frozenset("not did do does n't".split())
+ANCHORED_FEATURES = ("anchored_antonym", "anchored_state_antonym", "anchored_state_antonym_same_event", "unanimous_vs_split_vote", "anchored_negation",
+                     "anchored_quantifier", "anchored_date", *(f"near_copy_{slot}" for slot in NEAR_COPY_SLOTS))
+CUE_FEATURES = (
+    "cosine",
+    "content_jaccard",
+    "content_only_min",
+    "length_ratio",
+    "negation_one_side",
+    "negation_difference",
+    "antonym_clash",
+    "weekday_clash",
+    "month_clash",
+    "year_clash",
+    "number_clash",
+    "counted_noun_value_clash",
+    "name_swap",
+    "name_jaccard",
+    "quantifier_clash",
+    "modality_difference",
+    # A clash matters only between statements about the same thing: each cue again,
+    # weighted by how much of the two sentences is shared.
+    *(f"{name}_x_overlap" for name in _CLASH_CUES),
+    # The clash sits next to a word both sentences share.
+    "anchored_antonym",
+    "anchored_state_antonym",
+    "anchored_state_antonym_same_event",
+    "unanimous_vs_split_vote",
+    "anchored_negation",
+    "anchored_quantifier",
+    "anchored_date",
+    "shared_content_words",
+    # Near-copies that differ in one slot only: the edit an insertion makes.
+    *(f"near_copy_{slot}" for slot in NEAR_COPY_SLOTS),
+)
+
+
+class CueTable:
+    """Per-sentence cues of one document as arrays, so pair features are array operations."""
+
+    def __init__(self, cues: list[SentenceCues]):
+        from scipy import sparse
+
+        self.cues = cues
+        n = len(cues)
+        self.negations = np.array([c.negations for c in cues], dtype=np.int64)
+        self.pole_a = np.array([c.pole_a for c in cues], dtype=np.uint64)
+        self.pole_b = np.array([c.pole_b for c in cues], dtype=np.uint64)
+        self.weekdays = np.array([c.weekdays for c in cues], dtype=np.uint64)
+        self.months = np.array([c.months for c in cues], dtype=np.uint64)
+        self.universal = np.array([c.universal for c in cues], dtype=bool)
+        self.none_word = np.array([c.none_word for c in cues], dtype=bool)
+        self.tally = np.array([c.tally is not None and min(c.tally) > 0 for c in cues], dtype=bool)
+        self.unanimous = np.array([bool(SPLIT_VOTE & set(c.words)) for c in cues], dtype=bool)
+        self.hedged = np.array([c.hedged for c in cues], dtype=bool)
+        self.certain = np.array([c.certain for c in cues], dtype=bool)
+        self.length = np.array([max(len(c.words), 1) for c in cues], dtype=np.float64)
+
+        def incidence_in(vocabulary: dict, sets: list[frozenset], grow: bool = False) -> "sparse.csr_matrix":
+            rows, cols = [], []
+            for i, items in enumerate(sets):
+                for item in items:
+                    if grow:
+                        column = vocabulary.setdefault(item, len(vocabulary))
+                    elif item in vocabulary:
+                        column = vocabulary[item]
+                    else:
+                        continue
+                    rows.append(i)
+                    cols.append(column)
+            data = np.ones(len(rows), dtype=np.float32)
+            return sparse.csr_matrix((data, (rows, cols)), shape=(n, max(len(vocabulary), 1)))
+
+        def incidence(sets: list[frozenset]) -> "sparse.csr_matrix":
+            return incidence_in({}, sets, grow=True)
+
+        self.content_vocabulary: dict = {}
+        self.content = incidence_in(self.content_vocabulary, [c.content for c in cues], grow=True)
+        self.names = incidence([c.names for c in cues])
+        self.years = incidence([c.years for c in cues])
+        self.values = incidence([c.values for c in cues])
+        self.counted = incidence([c.counted_nouns for c in cues])
+        self.noun_values = incidence([frozenset((x.noun, x.unit, round(x.value, 6)) for x in c.numbers if x.noun or x.unit) for c in cues])
+        self.counted_or_unit = incidence([frozenset((x.noun, x.unit) for x in c.numbers if x.noun or x.unit) for c in cues])
+        for kind in ANCHOR_KINDS:
+            setattr(self, f"anchor_{kind}", incidence_in(self.content_vocabulary, [c.anchors.get(kind, frozenset()) for c in cues]))
+        for name in ("content", "names", "years", "values", "counted", "noun_values", "counted_or_unit"):
+            matrix = getattr(self, name)
+            setattr(self, f"{name}_count", np.asarray(matrix.sum(axis=1)).ravel())
+
+    def shared(self, name: str, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        matrix = getattr(self, name)
+        if len(i) == 0:
+            return np.zeros(0)
+        return np.asarray(matrix[i].multiply(matrix[j]).sum(axis=1)).ravel()
+
+    def features(self, i: np.ndarray, j: np.ndarray, cosine: np.ndarray) -> np.ndarray:
+        """The CUE_FEATURES of pairs (i[k], j[k]); symmetric in i and j."""
+        i = np.asarray(i, dtype=np.int64)
+        j = np.asarray(j, dtype=np.int64)
+        if len(i) == 0:
+            return np.zeros((0, len(CUE_FEATURES)))
+
+        def both(mask: np.ndarray) -> np.ndarray:
+            return (mask[i] != 0) & (mask[j] != 0)
+
+        content_shared = self.shared("content", i, j)
+        ci, cj = self.content_count[i], self.content_count[j]
+        union = np.maximum(ci + cj - content_shared, 1)
+        only_min = np.minimum(ci - content_shared, cj - content_shared) / np.maximum(np.minimum(ci, cj), 1)
+        length_ratio = np.minimum(self.length[i], self.length[j]) / np.maximum(self.length[i], self.length[j])
+        ni, nj = self.negations[i], self.negations[j]
+        pa_i, pb_i, pa_j, pb_j = self.pole_a[i], self.pole_b[i], self.pole_a[j], self.pole_b[j]
+        clash_bits = (pa_i & pb_j & ~pb_i & ~pa_j) | (pb_i & pa_j & ~pa_i & ~pb_j)
+        antonym = np.bitwise_count(clash_bits).astype(np.float64)
+        weekday = both(self.weekdays) & ((self.weekdays[i] & self.weekdays[j]) == 0)
+        month = both(self.months) & ((self.months[i] & self.months[j]) == 0)
+        years_shared = self.shared("years", i, j)
+        year = (self.years_count[i] > 0) & (self.years_count[j] > 0) & (years_shared == 0)
+        values_shared = self.shared("values", i, j)
+        vi, vj = self.values_count[i], self.values_count[j]
+        number = (vi > 0) & (vj > 0) & (values_shared < np.minimum(vi, vj))
+        counted_shared = self.shared("counted_or_unit", i, j)
+        noun_value_shared = self.shared("noun_values", i, j)
+        noun_value = (counted_shared > 0) & (noun_value_shared < counted_shared)
+        names_shared = self.shared("names", i, j)
+        mi, mj = self.names_count[i], self.names_count[j]
+        name_swap = (names_shared > 0) & (mi > names_shared) & (mj > names_shared)
+        name_swap |= (mi > 0) & (mj > 0) & (names_shared == 0) & (content_shared >= 3)
+        name_jaccard = names_shared / np.maximum(mi + mj - names_shared, 1)
+        quantifier = (self.universal[i] & (self.none_word[j] | self.tally[j])) | (
+            self.universal[j] & (self.none_word[i] | self.tally[i])
+        )
+        quantifier &= ~(self.universal[i] & self.universal[j])
+        modality = (self.hedged[i] & self.certain[j] & ~self.hedged[j]) | (self.hedged[j] & self.certain[i] & ~self.hedged[i])
+        base = np.column_stack(
+            [
+                cosine,
+                content_shared / union,
+                only_min,
+                length_ratio,
+                ((ni > 0) != (nj > 0)).astype(np.float64),
+                np.minimum(np.abs(ni - nj), 3).astype(np.float64),
+                np.minimum(antonym, 3),
+                weekday.astype(np.float64),
+                month.astype(np.float64),
+                year.astype(np.float64),
+                number.astype(np.float64),
+                noun_value.astype(np.float64),
+                name_swap.astype(np.float64),
+                name_jaccard,
+                quantifier.astype(np.float64),
+                modality.astype(np.float64),
+            ]
+        )
+        overlap = base[:, 1] * np.clip(base[:, 0], 0, 1)
+        clash_columns = [CUE_FEATURES.index(name) for name in _CLASH_CUES]
+
+        def anchored(kind: str) -> np.ndarray:
+            return self.shared(f"anchor_{kind}", i, j) > 0
+
+        one_negated = (ni > 0) != (nj > 0)
+        negation_anchor = np.where(ni > 0, self._cross("anchor_negation", "content", i, j),
+                                   self._cross("anchor_negation", "content", j, i)) > 0
+        state = np.bitwise_count(clash_bits & np.uint64(_STATE_MASK)) > 0
+        split_vote = (self.unanimous[i] & self.tally[j] & ~self.unanimous[j]) | (self.unanimous[j] & self.tally[i] & ~self.unanimous[i])
+        anchored_columns = np.column_stack([
+            (antonym > 0) & anchored("antonym"),
+            state & anchored("antonym"),
+            # ... and nothing says the two are about different events (each naming someone
+            # or something the other does not, or different years or months).
+            state & anchored("antonym") & ~((mi > names_shared) & (mj > names_shared)) & ~year & ~month,
+            split_vote & (anchored("quantifier") | (content_shared >= 2)),
+            one_negated & negation_anchor,
+            quantifier & anchored("quantifier"),
+            (weekday | month) & anchored("date"),
+        ]).astype(np.float64)
+        return np.hstack([base, np.minimum(base[:, clash_columns], 1) * overlap[:, None], anchored_columns,
+                          np.minimum(content_shared, 6)[:, None] / 6, self._near_copy(i, j, base[:, 1])])
+
+    def _near_copy(self, i: np.ndarray, j: np.ndarray, jaccard: np.ndarray) -> np.ndarray:
+        """Which single slot tells two near-copies apart; only pairs sharing most words are read."""
+        out = np.zeros((len(i), len(NEAR_COPY_SLOTS)))
+        for k in np.nonzero(jaccard >= 0.5)[0]:
+            a, b = self.cues[i[k]], self.cues[j[k]]
+            difference = set(a.words) ^ set(b.words)
+            if not difference and a.words != b.words and a.names:
+                out[k, NEAR_COPY_SLOTS.index("name")] = 1.0  # the same words, names in swapped roles
+                continue
+            if not difference or len(difference) > NEAR_COPY_MAX_DIFFERENCE:
+                continue
+            names = a.names | b.names
+            slots = set()
+            only_a, only_b = {stem(w) for w in set(a.words) - set(b.words)}, {stem(w) for w in set(b.words) - set(a.words)}
+            for word in difference:
+                if stem(word) in only_a and stem(word) in only_b:
+                    continue  # the same word inflected ("reopened" / "did not reopen")
+                if word in names:
+                    slots.add("name")
+                elif word[:1].isdigit() or word in NUMBER_WORDS:
+                    slots.add("number")
+                elif word in NEGATIONS or word in _NEGATION_HELPERS:
+                    slots.add("negation")
+                elif word in WEEKDAYS or word in MONTHS or word in RELATIVE_DAYS:
+                    slots.add("date")
+                elif word in _POLE_A or word in _POLE_B:
+                    slots.add("antonym")
+                else:
+                    slots.add("other")
+            if len(slots) == 1 and "other" not in slots:
+                out[k, NEAR_COPY_SLOTS.index(slots.pop())] = 1.0
+            elif slots == {"negation", "other"} and len(difference) <= 3:
+                out[k, NEAR_COPY_SLOTS.index("negation")] = 1.0  # "reopened" -> "did not reopen"
+        return out
+
+    def _cross(self, left: str, right: str, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        a, b = getattr(self, left), getattr(self, right)
+        return np.asarray(a[i].multiply(b[j]).sum(axis=1)).ravel()
+
+
+def describe_clash(a: SentenceCues, b: SentenceCues) -> str:
+    """What disagrees between two sentences, in words an editor can check."""
+    parts = []
+    for k in range(len(GROUPS)):
+        bit = 1 << k
+        if (a.pole_a & bit and b.pole_b & bit and not a.pole_b & bit and not b.pole_a & bit) or (
+            a.pole_b & bit and b.pole_a & bit and not a.pole_a & bit and not b.pole_b & bit
+        ):
+            wa = a.antonym_words.get(f"a{k}") or a.antonym_words.get(f"b{k}")
+            wb = b.antonym_words.get(f"a{k}") or b.antonym_words.get(f"b{k}")
+            parts.append(f'"{wa}" vs "{wb}"')
+    if (a.negations > 0) != (b.negations > 0):
+        words = a.negation_words or b.negation_words
+        parts.append(f'"{words[0]}" in one only')
+    if a.universal and (b.none_word or b.tally) or b.universal and (a.none_word or a.tally):
+        universal, other = (a, b) if a.universal else (b, a)
+        word = next(w for w in universal.words if w in UNIVERSAL)
+        clash = f"{other.tally[0]} to {other.tally[1]}" if other.tally and not other.none_word else next(
+            (w for w in other.words if w in NONE_WORDS), "none")
+        parts.append(f'"{word}" vs "{clash}"')
+    days = [WEEKDAYS + RELATIVE_DAYS]
+    if a.weekdays and b.weekdays and not a.weekdays & b.weekdays:
+        da = [d for k, d in enumerate(days[0]) if a.weekdays & (1 << k)]
+        db = [d for k, d in enumerate(days[0]) if b.weekdays & (1 << k)]
+        parts.append(f"{'/'.join(d.title() for d in da)} vs {'/'.join(d.title() for d in db)}")
+    if a.months and b.months and not a.months & b.months:
+        ma = [m.title() for k, m in enumerate(MONTHS) if a.months & (1 << k)]
+        mb = [m.title() for k, m in enumerate(MONTHS) if b.months & (1 << k)]
+        parts.append(f"{'/'.join(ma)} vs {'/'.join(mb)}")
+    if a.years and b.years and not a.years & b.years:
+        parts.append(f"{'/'.join(map(str, sorted(a.years)))} vs {'/'.join(map(str, sorted(b.years)))}")
+    if a.values and b.values and a.values != b.values:
+        only_a = [n.text for n in a.numbers if round(n.value, 6) not in b.values]
+        only_b = [n.text for n in b.numbers if round(n.value, 6) not in a.values]
+        if only_a and only_b:
+            parts.append(f"{only_a[0]} vs {only_b[0]}")
+    if a.names and b.names:
+        only_a, only_b = sorted(a.names - b.names), sorted(b.names - a.names)
+        if only_a and only_b and (a.names & b.names or len(a.content & b.content) >= 3):
+            parts.append(f"{only_a[0].title()} vs {only_b[0].title()}")
+    if (a.hedged and b.certain and not b.hedged) or (b.hedged and a.certain and not a.hedged):
+        parts.append("hedged in one, certain in the other")
+    return "; ".join(parts[:2])
+
+
+def anchored_rows(cue_features: np.ndarray) -> np.ndarray:
+    """Pairs whose clash sits next to a word both sentences share (the cue model's domain)."""
+    columns = [CUE_FEATURES.index(name) for name in ANCHORED_FEATURES]
+    return np.nonzero(cue_features[:, columns].max(axis=1) > 0)[0] if len(cue_features) else np.zeros(0, dtype=np.int64)
+
+
+# The cue model reads only which anchored or near-copy cue the pair carries, not how
+# much the sentences overlap (the embedding model's job: near-copies would teach it
+# that overlap itself is the contradiction) nor the unanchored cues, which are
+# collinear with the anchored ones and mostly innocent in real articles.
+CUE_MODEL_FEATURES = ANCHORED_FEATURES
+_CUE_MODEL_COLUMNS = [CUE_FEATURES.index(name) for name in CUE_MODEL_FEATURES]
+
+
+def cue_model_features(cue_features: np.ndarray) -> np.ndarray:
+    return cue_features[:, _CUE_MODEL_COLUMNS]
