@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import glob
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Iterator
@@ -126,7 +125,6 @@ def check(paths, output_format, input_format, checks, ignore, min_score, profile
     show_progress = progress if progress is not None else (len(files) > 1 and sys.stderr.isatty())
 
     errors = 0
-    readable: list[tuple[str, bytes]] = []
 
     def inputs() -> Iterator[tuple[str, bytes]]:
         nonlocal errors

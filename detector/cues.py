@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .figures import labelled_identifiers
+
 # Group name -> (one pole, the other pole). Inflected forms are listed because
 # the check reads raw tokens; a lemmatiser would be a model load for 300 words.
 ANTONYMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -176,6 +178,7 @@ class SentenceCues:
     # Content words near each kind of cue: a clash counts most when both sentences
     # put it next to the same word ("the bridge reopened" / "the bridge remains closed").
     anchors: dict[str, frozenset[str]] = field(default_factory=dict)
+    labelled_numbers: frozenset[str] = frozenset()  # numbers a label word names a thing with ("Route 12")
 
     @property
     def counted_nouns(self) -> frozenset[str]:
@@ -349,7 +352,7 @@ def read_cues(text: str, numbers: tuple[Number, ...] | None = None) -> SentenceC
     if tally and (tally[0] > 100 or tally[1] > 100 or tally == (0, 0)):
         tally = None
     token_set = set(tokens)
-    anchors = _anchors(tokens, tally_match is not None)
+    anchors = _anchors(text, tally_match is not None)
     return SentenceCues(
         words=tuple(tokens),
         content=frozenset(stem(t) for t in tokens if len(t) > 2 and t not in _STOP and not t[:1].isdigit()),
@@ -369,6 +372,7 @@ def read_cues(text: str, numbers: tuple[Number, ...] | None = None) -> SentenceC
         certain=bool(token_set & MODALS_CERTAIN),
         antonym_words=antonym_words,
         anchors=anchors,
+        labelled_numbers=labelled_identifiers(text),
     )
 
 
@@ -380,9 +384,20 @@ def _default_figures(text: str) -> tuple[Number, ...]:
 
 ANCHOR_WINDOW = 4
 ANCHOR_KINDS = ("antonym", "negation", "quantifier", "date")
+# A cue anchors only on words of its own clause: table cells arrive joined by "; ", and
+# "Reduces victim susceptibility; Telecom Companies" says nothing about telecom reducing.
+_CLAUSE_BREAK = re.compile(r"\s*(?:[;|]|(?<!\d):(?!\d)|\s[–—]\s|—)\s*")
 
 
-def _anchors(tokens: list[str], has_tally: bool) -> dict[str, frozenset[str]]:
+def _anchors(text: str, has_tally: bool) -> dict[str, frozenset[str]]:
+    kinds: dict[str, set[str]] = {k: set() for k in ANCHOR_KINDS}
+    for clause in _CLAUSE_BREAK.split(text):
+        for kind, words in _clause_anchors(_tokens(clause), has_tally).items():
+            kinds[kind] |= words
+    return {k: frozenset(v) for k, v in kinds.items()}
+
+
+def _clause_anchors(tokens: list[str], has_tally: bool) -> dict[str, set[str]]:
     kinds: dict[str, set[str]] = {k: set() for k in ANCHOR_KINDS}
     content = [stem(t) if len(t) > 2 and t not in _STOP and not t[:1].isdigit() else None for t in tokens]
     for i, t in enumerate(tokens):
@@ -400,7 +415,7 @@ def _anchors(tokens: list[str], has_tally: bool) -> dict[str, frozenset[str]]:
         for j in range(max(0, i - ANCHOR_WINDOW), min(len(tokens), i + ANCHOR_WINDOW + 1)):
             if j != i and content[j]:
                 kinds[kind].add(content[j])
-    return {k: frozenset(v) for k, v in kinds.items()}
+    return kinds
 
 
 # ---------------------------------------------------------------------------
@@ -603,6 +618,7 @@ class CueTable:
             if not difference or len(difference) > NEAR_COPY_MAX_DIFFERENCE:
                 continue
             names = a.names | b.names
+            labels = a.labelled_numbers | b.labelled_numbers
             slots = set()
             only_a, only_b = {stem(w) for w in set(a.words) - set(b.words)}, {stem(w) for w in set(b.words) - set(a.words)}
             for word in difference:
@@ -610,6 +626,8 @@ class CueTable:
                     continue  # the same word inflected ("reopened" / "did not reopen")
                 if word in names:
                     slots.add("name")
+                elif word in labels:
+                    slots.add("other")  # "route 12" / "route 14": two things named, not one thing counted twice
                 elif word[:1].isdigit() or word in NUMBER_WORDS:
                     slots.add("number")
                 elif word in NEGATIONS or word in _NEGATION_HELPERS:

@@ -225,7 +225,13 @@ _IDENTIFIER_BEFORE = re.compile(
     r"\b(?:Section|Article|Chapter|Proposition|Prop\.?|Amendment|Route|Highway|Interstate|Flight|Room|No\.|Nos\.|Number|Vol\.?|"
     r"Volume|Page|pp?\.|Episode|Season|Game|Week|Phase|Level|Category|Grade|Title|Rule|Bill|Act|Resolution|Ward|District|"
     r"Gate|Terminal|Platform|Channel|Apollo|Windows|iPhone|Galaxy|Formula|Bowl|Tier|Stage|Lot|Unit|Suite|Box|Form|Code|"
-    r"Model|Version|Issue|Part|Figure|Table|Class|Division|League|Precinct|Region|Zone|Post|Battalion|Brigade|Squadron)\s?#?$"
+    r"Model|Version|Issue|Part|Figure|Table|Class|Division|League|Precinct|Region|Zone|Post|Battalion|Brigade|Squadron|"
+    r"Paragraph|Para\.?|Clause|Item|Line|Bus|Tram|Pier|Exit|Berth|Sector)\s?#?$"
+)
+# The same labels as copy writes them in lower case ("bus route 12", "under section 230"):
+# a number right after one names the thing, whatever word follows it ("12 runs" is no cricket score).
+_LOWER_IDENTIFIER_BEFORE = re.compile(
+    r"\b(?:route|flight|bus|paragraph|clause|chapter|platform|terminal|exit|highway|interstate|section|article)\s#?$"
 )
 _HASH_BEFORE = re.compile(r"(?:#|№)\s?$")
 _TOP_BEFORE = re.compile(r"\b(?:top|number|No\.|last|high|final|best|worst)\s$", re.IGNORECASE)
@@ -495,6 +501,8 @@ def _read_digits(masked: str, start: int, end: int) -> _Draft | None:
     value = _number_from_digits(digits)
     if value is None:
         return _Draft(start, _glued_end(masked, end), None, "identifier")
+    if (_IDENTIFIER_BEFORE.search(before) or _LOWER_IDENTIFIER_BEFORE.search(before)) and "," not in digits:
+        return _Draft(start, end, value, "identifier")  # "Route 12 runs", "Paragraph 3 covers": a label, not a count
     after = masked[end : end + _CONTEXT]
     suffix = _ORDINAL_SUFFIX.match(after)
     if suffix:
@@ -508,6 +516,19 @@ def _read_digits(masked: str, start: int, end: int) -> _Draft | None:
     d = _Draft(start, end, value)
     _read_around(masked, d, spelled=False, digits=digits)
     return d
+
+
+_DIGITS = re.compile(r"\d+(?:\.\d+)*")
+
+
+def labelled_identifiers(text: str) -> frozenset[str]:
+    """The numbers a label word names a thing with: "Route 12", "paragraph 3", "Section 230"."""
+    found = set()
+    for match in _DIGITS.finditer(text):
+        before = text[max(0, match.start() - _CONTEXT) : match.start()]
+        if _IDENTIFIER_BEFORE.search(before) or _LOWER_IDENTIFIER_BEFORE.search(before):
+            found.add(match.group())
+    return frozenset(found)
 
 
 def _glued_end(masked: str, end: int) -> int:

@@ -127,6 +127,26 @@ def test_cues_name_the_clash():
     assert '"unanimous" vs "5 to 4"' in vote
 
 
+def test_cues_anchor_within_a_clause_not_across_table_cells():
+    # The example's table row: "Reduces" sits in the Impact cell, "Telecom" in the next one.
+    row = read_cues("Public Campaigns; Reduces victim susceptibility; Telecom Companies & NGOs")
+    assert "telecom" not in row.anchors["antonym"]
+    assert "victim" in row.anchors["antonym"]
+    assert "bridg" in read_cues("Updated 10:30 a.m.: the bridge remains closed").anchors["antonym"]
+
+
+@pytest.mark.parametrize("detector_name", PROFILES)
+def test_numbers_that_name_things_do_not_clash(request, detector_name):
+    text = (
+        "Bus route 12 runs every ten minutes from the central station.\n\n"
+        "Bus route 14 runs every ten minutes from the central station.\n\n"
+        "Paragraph 3 of the contract covers the ferry schedule for the spring.\n\n"
+        "Paragraph 4 of the contract covers the ferry schedule for the spring.\n"
+    )
+    report = request.getfixturevalue(detector_name).check(text, format="markdown", checks=["contradiction"])
+    assert _contradictions(report) == []
+
+
 def test_figures_reconcile_approximations_and_rounding():
     about, exact = read_numbers("about 1,200 people"), read_numbers("1,150 people")
     assert reconcilable(about[0], exact[0])

@@ -7,7 +7,6 @@ build, without paying for the full evaluation.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest

@@ -61,8 +61,8 @@ def batch_command(input_path, output, input_type, id_field, text_field, text_for
                           workers=workers, dask=dask_address, chunk_size=chunk_size, resume=resume,
                           overwrite=overwrite, progress=show_progress)
     except KeyboardInterrupt:
-        click.echo(f"detector: interrupted; the chunks written so far are kept: run the same command with --resume "
-                   f"to continue", err=True)
+        click.echo("detector: interrupted; the chunks written so far are kept: run the same command with --resume "
+                   "to continue", err=True)
         sys.exit(130)
     if stats_path:
         with open(stats_path, "w", encoding="utf-8") as handle:

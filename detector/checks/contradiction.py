@@ -129,7 +129,8 @@ def sentence_cues(analysis: Analysis) -> dict[int, SentenceCues]:
     def compute(a: Analysis) -> dict[int, SentenceCues]:
         figures = figures_by_sentence(a)
         return {
-            s.index: read_cues(s.clean[:MAX_CUE_CHARS], figures.get(s.index))
+            # A sentence the figures reader found no quantity in has none: do not read it again.
+            s.index: read_cues(s.clean[:MAX_CUE_CHARS], figures.get(s.index, ()))
             for s in a.sentences
             if is_statement(s)
         }

@@ -30,8 +30,6 @@ import numpy as np
 from ..artifacts import ArtifactStore
 from ..checks.base import Analysis
 from ..checks.contradiction import (
-    ELIGIBLE_KINDS,
-    MIN_WORDS,
     LinearPairModel,
     candidate_pairs,
     is_statement,

@@ -45,7 +45,7 @@ from ..filler.model import DOCUMENT_FEATURES, DocumentInput, FillerModel, docume
 from ..filler.phrases import StockPhraseList
 from ..filler.residue import find_residue
 from ..segment import Document
-from .corpus import NEWS_SETS, TARGET_SETS, TRAIN_SETS, CorpusDoc, EmbeddingCache, corpus
+from .corpus import NEWS_SETS, TARGET_SETS, EmbeddingCache, corpus
 
 SEED = 20261123
 N_FOLDS = 5
@@ -488,7 +488,7 @@ def train(store: ArtifactStore, profile: str, log=_log) -> dict:
     phrase_min_ratio = float(phrases.meta["flag_min_ratio"])
     # Calibration and threshold read exactly labelled sentences: the spliced dev articles.
     artifact = fit(tables["train"], spliced_dev, phrases, phrase_min_ratio, log=log)
-    oof = artifact.pop("_oof_train_logits")
+    artifact.pop("_oof_train_logits")  # training-time diagnostics, not shipped
     model = FillerModel(artifact)
     metrics = {"dev": dev_metrics(model, tables["dev"], spliced_dev)}
     name = ARTIFACT.format(profile=profile)

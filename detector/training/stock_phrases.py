@@ -20,7 +20,6 @@ would pass for style.
 from __future__ import annotations
 
 import json
-import math
 import sys
 from collections import Counter
 from pathlib import Path
