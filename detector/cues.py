@@ -518,9 +518,7 @@ class CueTable:
 
     def shared(self, name: str, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         matrix = getattr(self, name)
-        if len(i) == 0:
-            return np.zeros(0)
-        return np.asarray(matrix[i].multiply(matrix[j]).sum(axis=1)).ravel()
+        return _pair_products(matrix, matrix, i, j)
 
     def features(self, i: np.ndarray, j: np.ndarray, cosine: np.ndarray) -> np.ndarray:
         """The CUE_FEATURES of pairs (i[k], j[k]); symmetric in i and j."""
@@ -645,8 +643,22 @@ class CueTable:
         return out
 
     def _cross(self, left: str, right: str, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        a, b = getattr(self, left), getattr(self, right)
-        return np.asarray(a[i].multiply(b[j]).sum(axis=1)).ravel()
+        return _pair_products(getattr(self, left), getattr(self, right), i, j)
+
+
+# Up to this many sentences one sparse product for all pairs at once beats indexing the
+# rows of each pair (scipy's per-call overhead dominates news-length articles); above it,
+# the all-pairs matrix would grow with the square of a very long document.
+_ALL_PAIRS_LIMIT = 1500
+
+
+def _pair_products(a: "sparse.csr_matrix", b: "sparse.csr_matrix", i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Row i[k] of ``a`` dot row j[k] of ``b``, for every k: how many items the two sentences share."""
+    if len(i) == 0:
+        return np.zeros(0)
+    if a.shape[0] <= _ALL_PAIRS_LIMIT:
+        return (a @ b.T).toarray()[i, j].astype(np.float64)
+    return np.asarray(a[i].multiply(b[j]).sum(axis=1)).ravel()
 
 
 def describe_clash(a: SentenceCues, b: SentenceCues) -> str:

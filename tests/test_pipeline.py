@@ -176,3 +176,45 @@ def test_fast_linear_probabilities_match_scikit_learn():
     model = make_pipeline(StandardScaler(), LogisticRegression()).fit(x, y)
     fast = probability_function(model, n_features=5)
     assert np.allclose(fast(x), model.predict_proba(x)[:, 1])
+
+
+def _calibrated_models():
+    """The shapes of model the checks ship: calibrated, per-block scaled, multiclass, prefit and frozen."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.compose import ColumnTransformer
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(300, 6)) * [1, 10, 0.1, 5, 2, 1] + [0, 3, -1, 0, 7, 0]
+    binary = (x[:, 0] + x[:, 1] / 10 > 0.3).astype(int)
+    three = np.digitize(x[:, 0] - x[:, 4] / 2, [-4, -3]).astype(str)
+    blocks = ColumnTransformer([("embedding", "passthrough", slice(0, 3)), ("cues", StandardScaler(), slice(3, None))])
+    scaled = make_pipeline(StandardScaler(), LogisticRegression(C=0.5))
+    yield x, CalibratedClassifierCV(make_pipeline(blocks, LogisticRegression()), method="sigmoid", cv=3).fit(x, three)
+    yield x, CalibratedClassifierCV(make_pipeline(StandardScaler(), LogisticRegression()), method="sigmoid", cv=3).fit(x, binary)
+    yield x, CalibratedClassifierCV(FrozenEstimator(scaled.fit(x, binary)), method="sigmoid").fit(x, binary)
+
+
+def test_fast_calibrated_probabilities_match_scikit_learn():
+    from detector.scoring import probabilities_function
+
+    for x, model in _calibrated_models():
+        fast = probabilities_function(model, n_features=6)
+        assert fast != model.predict_proba  # the fast path was taken, not the fallback
+        wide = x * 50  # far out, where the sigmoids saturate
+        assert np.allclose(fast(x), model.predict_proba(x), atol=1e-9)
+        assert np.allclose(fast(wide), model.predict_proba(wide), atol=1e-9)
+
+
+def test_models_without_a_fast_path_fall_back_to_predict_proba():
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from detector.scoring import probabilities_function
+
+    x = np.random.default_rng(5).normal(size=(120, 3))
+    model = CalibratedClassifierCV(HistGradientBoostingClassifier(max_iter=5), cv=2).fit(x, (x[:, 0] > 0).astype(int))
+    assert probabilities_function(model, n_features=3) == model.predict_proba

@@ -32,6 +32,7 @@ import numpy as np
 from ..artifacts import ArtifactStore
 from ..cues import CUE_FEATURES, CueTable, SentenceCues, anchored_rows, cue_model_features, describe_clash, read_cues
 from ..numeric_figures import FigureClash, figure_clashes, figures_by_sentence, numeric_features
+from ..scoring import probability_function
 from .base import Analysis, Check, CheckResult, register
 
 ELIGIBLE_KINDS = ("sentence", "list_item", "table_row")
@@ -205,9 +206,7 @@ class Contradictions(Check):
         artifact = store.load_joblib(f"contradictions/{profile}.joblib")
         semantic = artifact["semantic_model"]
         dim = (semantic.n_features_in_ - len(CUE_FEATURES)) // 4
-        self.semantic_model_ = LinearPairModel(semantic, dim)
-        self.numeric_model_ = artifact["numeric_model"]
-        self.cue_model_ = artifact["cue_model"]
+        self.use_models(LinearPairModel(semantic, dim), artifact["numeric_model"], artifact["cue_model"])
         self.anchored_threshold_ = float(artifact["anchored_threshold"])
         self.semantic_threshold_ = float(artifact["semantic_threshold"])
         self.numeric_threshold_ = float(artifact["numeric_threshold"])
@@ -235,7 +234,7 @@ class Contradictions(Check):
         anchored = np.zeros(len(a))
         rows = anchored_rows(cue_features)
         if len(rows):
-            anchored[rows] = self.cue_model_.predict_proba(cue_model_features(cue_features[rows]))[:, 1]
+            anchored[rows] = self.cue_probability_(cue_model_features(cue_features[rows]))
         numeric = np.zeros(len(a))
         clashes: dict[int, FigureClash] = {}
         for k, clash in figure_clashes(table, a, b):
@@ -243,8 +242,14 @@ class Contradictions(Check):
         if clashes:
             keys = np.fromiter(clashes, dtype=np.int64)
             rows = numeric_features([clashes[k] for k in keys], cue_features[keys])
-            numeric[keys] = self.numeric_model_.predict_proba(rows)[:, 1]
+            numeric[keys] = self.numeric_probability_(rows)
         return ScoredPairs(eligible[a], eligible[b], cosine, semantic, anchored, numeric, clashes, cues)
+
+    def use_models(self, semantic: "LinearPairModel", numeric, cue) -> "Contradictions":
+        self.semantic_model_, self.numeric_model_, self.cue_model_ = semantic, numeric, cue
+        self.numeric_probability_ = probability_function(numeric, numeric.n_features_in_)
+        self.cue_probability_ = probability_function(cue, cue.n_features_in_)
+        return self
 
     def run(self, analysis: Analysis) -> CheckResult:
         pairs = self.score_pairs(analysis)

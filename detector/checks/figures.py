@@ -22,6 +22,7 @@ import numpy as np
 
 from ..artifacts import ArtifactStore
 from ..figures import Figure, analysis_figures, consistency_issues
+from ..scoring import probabilities_function
 from ..segment import Document, Sentence
 from .base import Analysis, Check, CheckResult, register
 
@@ -216,6 +217,11 @@ class Figures(Check):
         self.none_threshold_ = float(artifact["none_threshold"])
         self.vague_threshold_ = float(artifact["vague_threshold"])
         self.document_model_ = artifact.get("document_model")
+        self.support_probabilities_ = probabilities_function(self.model_, self.model_.n_features_in_)
+        self.document_probabilities_ = (
+            probabilities_function(self.document_model_, self.document_model_.n_features_in_)
+            if self.document_model_ is not None else None
+        )
         return self
 
     def support(self, analysis: Analysis) -> tuple[list[int], list[SupportContext], np.ndarray]:
@@ -234,7 +240,7 @@ class Figures(Check):
             return [], [], np.zeros((0, len(SUPPORT_CLASSES)))
         contexts = [context_for(document, document.sentences[i], by_sentence[i]) for i in indexes]
         features = support_features(analysis.vectors[indexes], contexts)
-        raw = self.model_.predict_proba(features)
+        raw = self.support_probabilities_(features)
         order = [list(self.classes_).index(c) for c in SUPPORT_CLASSES]
         return indexes, contexts, raw[:, order]
 
@@ -295,7 +301,7 @@ class Figures(Check):
         if self.document_model_ is None:
             return None
         features = document_features(probabilities[:, 2] if len(probabilities) else np.zeros(0))
-        return float(self.document_model_.predict_proba(features.reshape(1, -1))[0, 1])
+        return float(self.document_probabilities_(features.reshape(1, -1))[0, 1])
 
 
 def document_features(p_none: np.ndarray) -> np.ndarray:

@@ -14,9 +14,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
+from ..scoring import decision_function, probability_function
 from .features import FEATURE_GROUPS, FEATURE_NAMES
 
 ELIGIBLE_KINDS = ("sentence", "list_item")
@@ -162,6 +164,9 @@ class FillerModel:
         self.vector_dim = int(artifact["vector_dim"])
         if tuple(artifact["feature_names"]) != FEATURE_NAMES or tuple(artifact["document_features"]) != DOCUMENT_FEATURES:
             raise ValueError("the filler artifact was trained with other features than this code computes; retrain it")
+        width = self.vector_dim + len(FEATURE_NAMES)
+        self._logits = decision_function(self.pipeline, width)
+        self._probabilities = probability_function(self.sentence_model, width)
 
     def score_sentences(self, indexes: list[int], feats: list, vectors: np.ndarray) -> SentenceScores:
         """Scores of the sentences at ``indexes`` (their features given), ``vectors`` being the document's."""
@@ -169,8 +174,7 @@ class FillerModel:
             empty = np.zeros(0)
             return SentenceScores([], empty, empty, [], np.zeros((0, self.vector_dim + len(FEATURE_NAMES))))
         design = sentence_design(vectors[indexes], np.vstack([f.values for f in feats]))
-        logits = self.pipeline.decision_function(design)
-        return SentenceScores(indexes, logits, self.sentence_model.predict_proba(design)[:, 1], feats, design)
+        return SentenceScores(indexes, self._logits(design), self._probabilities(design), feats, design)
 
     def document_probability(self, item: DocumentInput) -> float:
         return float(self.document_probabilities(document_features(item, self.threshold_logit).reshape(1, -1))[0])
@@ -181,7 +185,13 @@ class FillerModel:
             return self.document_model.predict_proba(rows)[:, 1]
 
 
-def _single_thread():
-    from threadpoolctl import threadpool_limits
+@lru_cache(maxsize=1)
+def _thread_controller():
+    from threadpoolctl import ThreadpoolController
 
-    return threadpool_limits(1, user_api="openmp")
+    # Finding the loaded thread pools reads /proc/self/maps: do it once, not per document.
+    return ThreadpoolController()
+
+
+def _single_thread():
+    return _thread_controller().limit(limits=1, user_api="openmp")

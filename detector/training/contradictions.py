@@ -380,7 +380,7 @@ def train(store: ArtifactStore, profile: str) -> dict:
 
     # Thresholds: false flags on clean dev-split human articles stay under the rate.
     check = Contradictions()
-    check.semantic_model_, check.numeric_model_, check.cue_model_ = LinearPairModel(semantic, m.u.shape[1]), numeric, cue
+    check.use_models(LinearPairModel(semantic, m.u.shape[1]), numeric, cue)
     check.semantic_threshold_ = check.numeric_threshold_ = check.anchored_threshold_ = 2.0
     check.candidate_floor_, check.related_floor_ = CANDIDATE_FLOOR, RELATED_FLOOR
     dev = human_articles("dev")
