@@ -40,7 +40,7 @@ from ..cues import CUE_FEATURES, CUE_MODEL_FEATURES, CueTable, anchored_rows, cu
 from ..encoders import Encoder
 from ..numeric_figures import NUMERIC_FEATURES, figure_clashes, numeric_features
 from ..segment import segment
-from . import perturb
+from . import commands, perturb
 from .data import news_rows, read_rows, stable_fraction
 
 REPO = Path(__file__).resolve().parents[2]
@@ -723,25 +723,15 @@ def sample_real(out: Path, cross_per_story: int = 4, within: int = 140) -> int:
 
 # --------------------------------------------------------------------- CLI
 
-_PROFILES = click.Choice(["accurate", "fast"])
+train_command = commands.train_command(train, "Fit the contradiction models on synthetic pairs from train-split human news.")
 
 
 @click.command()
-@click.option("--profile", "profiles", type=_PROFILES, multiple=True, help="Profiles to train (default: both).")
-@click.option("--models", "models_dir", type=click.Path(file_okay=False), help="Models directory to write to.")
-def train_command(profiles, models_dir) -> None:
-    """Fit the contradiction models on synthetic pairs from train-split human news."""
-    store = ArtifactStore(models_dir)
-    for profile in profiles or ("accurate", "fast"):
-        click.echo(json.dumps({"profile": profile, **train(store, profile)}, indent=2))
-
-
-@click.command()
-@click.option("--profile", "profiles", type=_PROFILES, multiple=True, help="Profiles to evaluate (default: both).")
+@commands.eval_profiles
 @click.option("--max-articles", type=int, default=None, help="Use the first N test articles (and fewer synthetic pairs).")
 def eval_command(profiles, max_articles) -> None:
     """Accuracy/F1 on held-out synthetic and hand-labelled pairs, and the insertion benchmark; prints JSON."""
-    click.echo(json.dumps({p: evaluate(p, max_articles) for p in profiles or ("accurate", "fast")}, indent=2))
+    commands.echo_json({p: evaluate(p, max_articles) for p in commands.each_profile(profiles)})
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,6 +25,7 @@ import numpy as np
 from ..artifacts import ArtifactStore
 from ..encoders import Encoder
 from ..segment import segment
+from . import commands
 from .data import human_text_span, read_rows, sentence_at
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -619,29 +620,19 @@ def _value_scores(rows: list[dict], parse) -> dict:
             "f1": round(2 * precision * recall / max(precision + recall, 1e-12), 4), "gold_values": tp + fn}
 
 
-_PROFILES = click.Choice(["accurate", "fast"])
+train_command = commands.train_command(train, "Fit the figure support classifier and document model on labels/figure_support.jsonl (train split).")
 
 
 @click.command()
-@click.option("--profile", "profiles", type=_PROFILES, multiple=True, help="Profiles to train (default: both).")
-@click.option("--models", "models_dir", type=click.Path(file_okay=False), help="Models directory to write to.")
-def train_command(profiles, models_dir) -> None:
-    """Fit the figure support classifier and document model on labels/figure_support.jsonl (train split)."""
-    store = ArtifactStore(models_dir)
-    for profile in profiles or ("accurate", "fast"):
-        click.echo(json.dumps({"profile": profile, **train(store, profile)}, indent=2))
-
-
-@click.command()
-@click.option("--profile", "profiles", type=_PROFILES, multiple=True, help="Profiles to evaluate (default: both).")
+@commands.eval_profiles
 @click.option("--no-parsers", is_flag=True, help="Skip the parser comparison (it needs quantulum3 from the train extra).")
 def eval_command(profiles, no_parsers) -> None:
     """Support classifier and unsupported-flag precision/recall/F1 per class on the held-out labels; the parser comparison."""
-    result: dict = {p: evaluate(p) for p in profiles or ("accurate", "fast")}
+    result: dict = {p: evaluate(p) for p in commands.each_profile(profiles)}
     if not no_parsers:
         test_items = [i for i in load_items() if i.split == "test"]
         result["parser_comparison"] = {"test": compare_parsers(test_items), "all_labelled": compare_parsers()}
-    click.echo(json.dumps(result, indent=2))
+    commands.echo_json(result)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -45,6 +45,7 @@ from ..filler.model import DOCUMENT_FEATURES, DocumentInput, FillerModel, docume
 from ..filler.phrases import StockPhraseList
 from ..filler.residue import find_residue
 from ..segment import Document
+from . import commands
 from .corpus import NEWS_SETS, TARGET_SETS, EmbeddingCache, corpus
 
 SEED = 20261123
@@ -547,12 +548,9 @@ def dev_metrics(model: FillerModel, dev: SentenceTable, spliced: SentenceTable) 
     }
 
 
-_PROFILES = click.Choice(["accurate", "fast"])
-
-
 @click.command()
-@click.option("--profile", "profiles", type=_PROFILES, multiple=True, help="Profiles to train (default: both).")
-@click.option("--models", "models_dir", type=click.Path(file_okay=False), help="Models directory to write to.")
+@commands.train_profiles
+@commands.models_directory
 @click.option("--skip-phrases", is_flag=True, help="Keep the shipped stock-phrase list instead of mining it again.")
 def train_command(profiles, models_dir, skip_phrases) -> None:
     """Mine the stock phrases and fit the filler sentence and document models (train split, fixed seed)."""
@@ -562,7 +560,7 @@ def train_command(profiles, models_dir, skip_phrases) -> None:
         path = stock_phrases.write(stock_phrases.mine())
         _log(f"stock phrases written to {path}")
     store = ArtifactStore(models_dir)
-    for profile in profiles or ("accurate", "fast"):
+    for profile in commands.each_profile(profiles):
         click.echo(json.dumps({"profile": profile, **train(store, profile)}, indent=2))
 
 
@@ -720,11 +718,11 @@ def evaluate(profile: str, limit: int | None = None, store: ArtifactStore | None
 
 
 @click.command()
-@click.option("--profile", "profiles", type=_PROFILES, multiple=True, help="Profiles to evaluate (default: both).")
+@commands.eval_profiles
 @click.option("--limit", type=int, default=None, help="Only the first N documents per data set and label (a quick slice).")
 def eval_command(profiles, limit) -> None:
     """Filler metrics on the test splits (documents, spliced sentences, examples) as JSON."""
-    click.echo(json.dumps({p: evaluate(p, limit) for p in profiles or ("accurate", "fast")}, indent=2))
+    commands.echo_json({p: evaluate(p, limit) for p in commands.each_profile(profiles)})
 
 
 def retrain(train_table: SentenceTable, dev_spliced: SentenceTable, folds: int = 3, log=None) -> FillerModel:

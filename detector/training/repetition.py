@@ -19,9 +19,17 @@ import click
 import numpy as np
 
 from ..artifacts import ArtifactStore
-from ..checks.repetition import ELIGIBLE_KINDS, MIN_WORDS, candidate_pairs, lowest_flaggable_cosine, pair_features, sentence_profile
+from ..checks.repetition import (
+    ELIGIBLE_KINDS,
+    MIN_WORDS,
+    candidate_pairs,
+    lowest_flaggable_cosine,
+    pair_features,
+    sentence_profile,
+)
 from ..encoders import Encoder
 from ..segment import segment
+from . import commands
 from .data import news_rows, read_rows, sentence_at
 
 REPO = Path(__file__).resolve().parents[2]
@@ -219,25 +227,15 @@ def sample(out: Path, per_bin: dict[str, int] | None = None) -> int:
     return len(drawn)
 
 
-_PROFILES = click.Choice(["accurate", "fast"])
+train_command = commands.train_command(train, "Fit the repetition model on the labelled pairs in labels/repetition_pairs.jsonl.")
 
 
 @click.command()
-@click.option("--profile", "profiles", type=_PROFILES, multiple=True, help="Profiles to train (default: both).")
-@click.option("--models", "models_dir", type=click.Path(file_okay=False), help="Models directory to write to.")
-def train_command(profiles, models_dir) -> None:
-    """Fit the repetition model on the labelled pairs in labels/repetition_pairs.jsonl."""
-    store = ArtifactStore(models_dir)
-    for profile in profiles or ("accurate", "fast"):
-        click.echo(json.dumps({"profile": profile, **train(store, profile)}, indent=2))
-
-
-@click.command()
-@click.option("--profile", "profiles", type=_PROFILES, multiple=True, help="Profiles to evaluate (default: both).")
+@commands.eval_profiles
 @click.option("--max-articles", type=int, default=None, help="Evaluate on the first N test articles only.")
 def eval_command(profiles, max_articles) -> None:
     """Precision/recall of filler.repetition on held-out labelled pairs, and its flag rate on test news articles."""
-    click.echo(json.dumps({p: evaluate(p, max_articles) for p in profiles or ("accurate", "fast")}, indent=2))
+    commands.echo_json({p: evaluate(p, max_articles) for p in commands.each_profile(profiles)})
 
 
 def main(argv: list[str] | None = None) -> int:
