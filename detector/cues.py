@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .figures import labelled_identifiers
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 # Group name -> (one pole, the other pole). Inflected forms are listed because
 # the check reads raw tokens; a lemmatiser would be a model load for 300 words.
@@ -652,7 +656,7 @@ class CueTable:
 _ALL_PAIRS_LIMIT = 1500
 
 
-def _pair_products(a: "sparse.csr_matrix", b: "sparse.csr_matrix", i: np.ndarray, j: np.ndarray) -> np.ndarray:
+def _pair_products(a: "csr_matrix", b: "csr_matrix", i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Row i[k] of ``a`` dot row j[k] of ``b``, for every k: how many items the two sentences share."""
     if len(i) == 0:
         return np.zeros(0)
