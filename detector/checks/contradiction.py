@@ -111,6 +111,15 @@ class ScoredPairs:
     cues: dict[int, SentenceCues]
 
 
+    def strongest(self) -> np.ndarray:
+        """The strongest pair's probability by each detector: semantic, anchored cues, numeric (0 when none)."""
+        return np.array([self.semantic.max(initial=0.0), self.anchored.max(initial=0.0), self.numeric.max(initial=0.0)])
+
+
+# The document model reads each detector's strongest pair (as a logit: the useful
+# differences are between 0.9 and 0.999) and whether it reached that detector's flag threshold.
+DOCUMENT_FEATURES = ("logit_semantic", "logit_anchored", "logit_numeric", "semantic_flag", "anchored_flag", "numeric_flag")
+
 _LOWER_WORD = re.compile(r"\b[a-z]{3,}\b")
 
 
@@ -206,7 +215,8 @@ class Contradictions(Check):
         artifact = store.load_joblib(f"contradictions/{profile}.joblib")
         semantic = artifact["semantic_model"]
         dim = (semantic.n_features_in_ - len(CUE_FEATURES)) // 4
-        self.use_models(LinearPairModel(semantic, dim), artifact["numeric_model"], artifact["cue_model"])
+        self.use_models(LinearPairModel(semantic, dim), artifact["numeric_model"], artifact["cue_model"],
+                        artifact.get("document_model"))
         self.anchored_threshold_ = float(artifact["anchored_threshold"])
         self.semantic_threshold_ = float(artifact["semantic_threshold"])
         self.numeric_threshold_ = float(artifact["numeric_threshold"])
@@ -245,21 +255,32 @@ class Contradictions(Check):
             numeric[keys] = self.numeric_probability_(rows)
         return ScoredPairs(eligible[a], eligible[b], cosine, semantic, anchored, numeric, clashes, cues)
 
-    def use_models(self, semantic: "LinearPairModel", numeric, cue) -> "Contradictions":
+    def use_models(self, semantic: "LinearPairModel", numeric, cue, document=None) -> "Contradictions":
         self.semantic_model_, self.numeric_model_, self.cue_model_ = semantic, numeric, cue
         self.numeric_probability_ = probability_function(numeric, numeric.n_features_in_)
         self.cue_probability_ = probability_function(cue, cue.n_features_in_)
+        self.document_probability_ = probability_function(document, len(DOCUMENT_FEATURES)) if document is not None else None
         return self
+
+    def document_features(self, pairs: ScoredPairs) -> np.ndarray:
+        strongest = pairs.strongest()
+        thresholds = np.array([self.semantic_threshold_, self.anchored_threshold_, self.numeric_threshold_])
+        clipped = np.clip(strongest, 1e-6, 1 - 1e-6)
+        return np.concatenate([np.log(clipped / (1 - clipped)), (strongest >= thresholds).astype(np.float64)])[None, :]
+
+    def document_score(self, pairs: ScoredPairs) -> float:
+        """P(the article holds a contradiction); without a document model, the strongest pair's probability."""
+        if self.document_probability_ is not None:
+            return float(self.document_probability_(self.document_features(pairs))[0])
+        return float(pairs.strongest().max())
 
     def run(self, analysis: Analysis) -> CheckResult:
         pairs = self.score_pairs(analysis)
         flags = []
         document = analysis.document
-        best = 0.0
         for k in range(len(pairs.first)):
             first, second = int(pairs.first[k]), int(pairs.second[k])
             numeric_p, semantic_p, anchored_p = float(pairs.numeric[k]), float(pairs.semantic[k]), float(pairs.anchored[k])
-            best = max(best, numeric_p, semantic_p, anchored_p)
             if k in pairs.clashes and numeric_p >= self.numeric_threshold_:
                 clash = pairs.clashes[k]
                 code, score = "contradiction.numeric", numeric_p
@@ -284,8 +305,8 @@ class Contradictions(Check):
                               numeric_probability=round(numeric_p, 4),
                               **evidence)
                 )
-        score = best if math.isfinite(best) else None
-        return CheckResult(flags, score=score if len(pairs.first) or flags else 0.0)
+        score = self.document_score(pairs)
+        return CheckResult(flags, score=score if math.isfinite(score) else None)
 
 
 def _quote(text: str, limit: int = 100) -> str:

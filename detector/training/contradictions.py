@@ -30,6 +30,7 @@ import numpy as np
 from ..artifacts import ArtifactStore
 from ..checks.base import Analysis
 from ..checks.contradiction import (
+    DOCUMENT_FEATURES,
     LinearPairModel,
     candidate_pairs,
     is_statement,
@@ -384,12 +385,13 @@ def train(store: ArtifactStore, profile: str) -> dict:
     check.semantic_threshold_ = check.numeric_threshold_ = check.anchored_threshold_ = 2.0
     check.candidate_floor_, check.related_floor_ = CANDIDATE_FLOOR, RELATED_FLOOR
     dev = human_articles("dev")
-    sem_dev, num_dev, anchored_dev = [], [], []
+    sem_dev, num_dev, anchored_dev, scored_dev = [], [], [], []
     for analysis in analyses([r["text"] for r in dev], encoder):
         scored = check.score_pairs(analysis)
         sem_dev.extend(scored.semantic.tolist())
         anchored_dev.extend(scored.anchored[scored.anchored > 0].tolist())
         num_dev.extend(scored.numeric[list(scored.clashes)].tolist())
+        scored_dev.append(scored)
     encoder.save()
     semantic_threshold = _threshold_for_rate(np.array(sem_dev), len(dev), FALSE_FLAGS_PER_ARTICLE)
     numeric_threshold = _threshold_for_rate(np.array(num_dev), len(dev), FALSE_FLAGS_PER_ARTICLE)
@@ -399,6 +401,8 @@ def train(store: ArtifactStore, profile: str) -> dict:
 
     check.semantic_threshold_, check.numeric_threshold_ = semantic_threshold, numeric_threshold
     check.anchored_threshold_ = anchored_threshold
+    clean_dev = np.vstack([check.document_features(scored) for scored in scored_dev])
+    document, document_dev = document_model(dev, clean_dev, check, encoder)
     t = pair_matrix([p.a for p in test_pairs], [p.b for p in test_pairs], encoder)
     ty = np.array([p.label for p in test_pairs])
     sem, num = pair_probabilities(t, check)
@@ -418,6 +422,7 @@ def train(store: ArtifactStore, profile: str) -> dict:
         "anchored_threshold": round(anchored_threshold, 4),
         "anchored_train_pairs": int(len(anchored)),
         "dev_articles": len(dev),
+        "document_model_dev": document_dev,
     }
     name = f"contradictions/{profile}.joblib"
     (store.root / "contradictions").mkdir(parents=True, exist_ok=True)
@@ -426,6 +431,8 @@ def train(store: ArtifactStore, profile: str) -> dict:
             "semantic_model": semantic,
             "numeric_model": numeric,
             "cue_model": cue,
+            "document_model": document,
+            "document_features": list(DOCUMENT_FEATURES),
             "anchored_threshold": anchored_threshold,
             "semantic_threshold": semantic_threshold,
             "numeric_threshold": numeric_threshold,
@@ -446,7 +453,8 @@ def train(store: ArtifactStore, profile: str) -> dict:
         estimator=(
             f"semantic: CalibratedClassifierCV(sigmoid, 3 group folds) of StandardScaler + LogisticRegression(C={SEMANTIC_C}) "
             "over [u, v, |u-v|, u*v, cues]; numeric: the same calibration of StandardScaler + LogisticRegression(C=1) "
-            "over figure-clash features"
+            "over figure-clash features; document: the same calibration of StandardScaler + LogisticRegression over "
+            "each detector's strongest pair, fitted on dev articles, half of them with one planted contradiction"
         ),
         data=(
             f"synthetic pairs from human news of ../shared/data/ai_text (llmfake, newsgpt, xsum-*), split=train, "
@@ -459,6 +467,41 @@ def train(store: ArtifactStore, profile: str) -> dict:
         built_by=f"detector train contradictions --profile {profile}",
     )
     return metrics
+
+
+def document_model(dev: list[dict], clean_features: np.ndarray, check, encoder: CachedEncoder):
+    """P(the article holds a contradiction) from its strongest pairs.
+
+    Fitted on the clean dev articles and as many dev articles with one planted
+    contradiction (one case per article, its kind drawn with the fixed seed), so the
+    probability is calibrated for a prior of one half; the flags keep their own
+    thresholds. Returns the model and its cross-validated AUROC / Brier score on dev.
+    """
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import brier_score_loss, roc_auc_score
+    from sklearn.model_selection import cross_val_predict
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    rng = random.Random(f"{SEED}:document")
+    by_article: dict[str, list[dict]] = {}
+    for case in insertion_cases(dev, SEED):
+        by_article.setdefault(case["doc"], []).append(case)
+    planted = [rng.choice(cases) for _, cases in sorted(by_article.items())]
+    planted_features = [check.document_features(check.score_pairs(a)) for a in analyses([c["text"] for c in planted], encoder)]
+    encoder.save()
+    x = np.vstack([clean_features, *planted_features])
+    y = np.concatenate([np.zeros(len(clean_features)), np.ones(len(planted_features))])
+
+    def model():
+        return CalibratedClassifierCV(make_pipeline(StandardScaler(), LogisticRegression()), method="sigmoid", cv=5)
+
+    held_out = cross_val_predict(model(), x, y, cv=5, method="predict_proba")[:, 1]
+    metrics = {"clean": len(clean_features), "planted": len(planted_features),
+               "auroc_cv": round(float(roc_auc_score(y, held_out)), 4),
+               "brier_cv": round(float(brier_score_loss(y, held_out)), 4)}
+    return model().fit(x, y), metrics
 
 
 def _count_kinds(pairs: list[Pair]) -> dict[str, int]:
@@ -531,8 +574,10 @@ def insertion_benchmark(detector, articles: list[dict], seed: int = SEED) -> dic
     """Pair recall per inserted kind, and false contradiction pairs per clean article."""
     cases = insertion_cases(articles, seed)
     hits: dict[str, list[int]] = {}
+    planted_scores, clean_scores = [], []
     reports = detector.check_many([c["text"] for c in cases], batch_size=16, checks=["contradiction"])
     for case, report in zip(cases, reports):
+        planted_scores.append(report.scores.get("contradiction") or 0.0)
         by_start = {s.start: s.index for s in report.sentences}
         source, inserted = by_start.get(case["source_start"]), by_start.get(case["inserted_start"])
         found = any(f.sentence == inserted and source in f.related for f in report.flags)
@@ -544,6 +589,7 @@ def insertion_benchmark(detector, articles: list[dict], seed: int = SEED) -> dic
     clean_pairs, clean_articles, with_flag = 0, 0, 0
     for report in detector.check_many([r["text"] for r in articles], batch_size=16, checks=["contradiction"]):
         pairs = {tuple(f.evidence["pair"]) for f in report.flags}
+        clean_scores.append(report.scores.get("contradiction") or 0.0)
         clean_pairs += len(pairs)
         clean_articles += 1
         with_flag += int(bool(pairs))
@@ -554,7 +600,21 @@ def insertion_benchmark(detector, articles: list[dict], seed: int = SEED) -> dic
         "clean_articles": clean_articles,
         "false_pairs_per_clean_article": round(clean_pairs / max(clean_articles, 1), 4),
         "clean_articles_with_a_flag": round(with_flag / max(clean_articles, 1), 4),
+        "document_score": _document_score_metrics(np.array(clean_scores), np.array(planted_scores)),
     }
+
+
+def _document_score_metrics(clean: np.ndarray, planted: np.ndarray) -> dict:
+    """How ``scores.contradiction`` separates clean articles from the same articles with a planted contradiction."""
+    from sklearn.metrics import roc_auc_score
+
+    if not len(clean) or not len(planted):
+        return {}
+    y = np.concatenate([np.zeros(len(clean)), np.ones(len(planted))])
+    return {"auroc": round(float(roc_auc_score(y, np.concatenate([clean, planted]))), 4),
+            "clean_median": round(float(np.median(clean)), 4), "planted_median": round(float(np.median(planted)), 4),
+            "clean_at_least_half": round(float((clean >= 0.5).mean()), 4),
+            "planted_at_least_half": round(float((planted >= 0.5).mean()), 4)}
 
 
 def test_articles(limit: int | None = None) -> list[dict]:
