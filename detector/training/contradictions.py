@@ -42,7 +42,7 @@ from ..encoders import Encoder
 from ..numeric_figures import NUMERIC_FEATURES, figure_clashes, numeric_features
 from ..segment import segment
 from . import commands, perturb
-from .data import news_rows, read_rows, stable_fraction
+from .data import news_rows, read_rows, stable_fraction, write_candidates
 
 REPO = Path(__file__).resolve().parents[2]
 CACHE = REPO / ".cache" / "contradictions"
@@ -774,11 +774,7 @@ def sample_real(out: Path, cross_per_story: int = 4, within: int = 140) -> int:
                        "cos": round(float(cos[k]), 3), "a_text": a.clean, "b_text": b.clean})
     encoder.save()
     drawn += inside
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "w", encoding="utf-8") as handle:
-        for i, p in enumerate(drawn):
-            handle.write(json.dumps({"pid": i, **p}, ensure_ascii=False) + "\n")
-    return len(drawn)
+    return write_candidates(out, drawn)
 
 
 # --------------------------------------------------------------------- CLI

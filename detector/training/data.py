@@ -93,3 +93,12 @@ def sentence_at(document, span: tuple[int, int] | list[int]):
     if best is None:
         raise KeyError(f"no sentence at {start}:{end}")
     return best
+
+
+def write_candidates(out: Path, pairs: list[dict]) -> int:
+    """Pairs drawn for labelling, one JSON object a line, numbered by ``pid`` in the order given."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "w", encoding="utf-8") as handle:
+        for pid, pair in enumerate(pairs):
+            handle.write(json.dumps({"pid": pid, **pair}, ensure_ascii=False) + "\n")
+    return len(pairs)

@@ -30,7 +30,7 @@ from ..checks.repetition import (
 from ..encoders import Encoder
 from ..segment import segment
 from . import commands
-from .data import news_rows, read_rows, sentence_at
+from .data import news_rows, read_rows, sentence_at, write_candidates
 
 REPO = Path(__file__).resolve().parents[2]
 LABELS = REPO / "labels" / "repetition_pairs.jsonl"
@@ -220,11 +220,7 @@ def sample(out: Path, per_bin: dict[str, int] | None = None) -> int:
         )
     drawn = [p for v in got.values() for p in v]
     rng.shuffle(drawn)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "w", encoding="utf-8") as handle:
-        for i, pair in enumerate(drawn):
-            handle.write(json.dumps({"pid": i, **pair}, ensure_ascii=False) + "\n")
-    return len(drawn)
+    return write_candidates(out, drawn)
 
 
 train_command = commands.train_command(train, "Fit the repetition model on the labelled pairs in labels/repetition_pairs.jsonl.")
