@@ -135,7 +135,8 @@ def test_manifest_records_the_filler_artifacts():
     artifacts = json.loads((REPO / "models" / "manifest.json").read_text())["artifacts"]
     for profile in ("fast", "accurate"):
         entry = artifacts[f"filler/{profile}.joblib"]
-        assert entry["built_by"] == f"detector train filler --profile {profile}"
+        # The full recipe, or the sentence gate refitted over the shipped models.
+        assert entry["built_by"] in (f"detector train filler --profile {profile}", f"detector train filler --profile {profile} --gate-only")
         assert "train" in entry["data"] and entry["metrics"]["dev"]["documents_llmfake_newsgpt"]["auroc"] > 0.5
         assert entry["versions"]["scikit-learn"]
 

@@ -5,7 +5,10 @@ The list and each phrase's ratio were measured on the training splits
 ``python -m detector.training.stock_phrases``). A sentence is flagged for the
 phrases whose ratio reaches the list's ``flag_min_ratio``, chosen on dev data
 so that phrases alone flag at most 1% of human news sentences; weaker phrases
-still count as a feature of ``filler.generic``.
+still count as a feature of ``filler.generic``. Human reporters use these
+words too ("Most Valuable Player", "to safeguard the site"), so a phrase is
+flagged only where the document's filler score reaches the floor fitted on dev
+data with the generic flags' gate (``detector/filler/gate.py``).
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from __future__ import annotations
 from ..filler.analysis import eligible_features
 from ..filler.phrases import shipped_phrases
 from .base import Analysis, Check, CheckResult, register
+from .generic import filler_reading, load_filler_model
+from .repetition import Repetition
 
 
 @register
@@ -24,10 +29,15 @@ class StockPhrase(Check):
     def load(self, store, profile: str) -> "StockPhrase":
         phrases = shipped_phrases()
         self.min_ratio_ = float(phrases.meta.get("flag_min_ratio", float("inf")))
+        self.model_ = load_filler_model(store, profile)
+        self.repetition_ = Repetition().load(store, profile)
         return self
 
     def run(self, analysis: Analysis) -> CheckResult:
         flags = []
+        document_probability = filler_reading(analysis, self.model_, self.repetition_).document_probability
+        if document_probability < self.model_.gate.document_floor:
+            return CheckResult(flags)
         for index, feats in sorted(eligible_features(analysis).items()):
             strong = [h for h in feats.stock if h.phrase.ratio >= self.min_ratio_]
             if not strong:
