@@ -35,9 +35,9 @@ def test_reporting_is_recognised_and_padding_is_not(text, reason):
 
 
 def test_gate_demands_more_of_a_sentence_where_the_document_score_is_low():
-    gate = SentenceGate(weight=1.0, document_floor=0.6, cut=2.0, sentence_min=0.0)
+    gate = SentenceGate(weight=1.0, document_floor=0.6, cut=4.0, sentence_min=0.0)
     assert gate.sentence_cut(0.5) == math.inf  # under the floor nothing is flagged
-    assert gate.sentence_cut(0.7) > gate.sentence_cut(0.9) > gate.sentence_cut(0.99)
+    assert gate.sentence_cut(0.7) > gate.sentence_cut(0.9) > gate.sentence_cut(0.99) == 0.0
     assert gate.sentence_cut(0.999999) == 0.0  # never below the sentence's own evidence
     rows = gate.allows_rows(np.array([1.5, 1.5, -1.0]), np.array([0.7, 0.95, 0.999]))
     assert rows.tolist() == [False, True, False]
@@ -209,19 +209,22 @@ def test_shipped_page_residue_list_is_mined_with_its_counts():
     assert len(shipped_page_residue().phrases) == len(payload["phrases"])
 
 
-def test_page_residue_is_flagged_as_template_residue_but_does_not_raise_the_filler_score(fast_detector):
+def test_page_residue_is_flagged_as_template_residue_but_is_no_input_of_the_filler_models(fast_detector):
     story = (
         "Brackley will travel to Blackpool in the second round after a 4-3 extra-time win over Gillingham on Tuesday.\n\n"
         "Midfielder Armson, 26, scored twice and was named man of the match by the club.\n"
     )
     residue = "Media playback is not supported on this device"
     with_residue = story.replace("Midfielder", residue + "Midfielder")
-    plain = fast_detector.check(story, checks=["filler"])
     report = fast_detector.check(with_residue, checks=["filler"])
     flags = [f for f in report.flags if f.code == "filler.template_residue"]
     assert len(flags) == 1 and residue in flags[0].message
     assert flags[0].evidence["residue"][0]["kind"] == "page"
-    assert report.scores["filler"] == pytest.approx(plain.scores["filler"], abs=0.05)
+    # Human pages carry it: the template-residue feature and the document model's residue count do not see it.
+    from detector.filler.residue import find_residue
+    from detector.segment import segment
+
+    assert all(find_residue(s) == [] for s in segment(with_residue).sentences)
 
 
 @needs_shared_data

@@ -93,7 +93,7 @@ def mine() -> dict:
             "data": f"../shared/data/ai_text {', '.join(NEWS_SETS)}, splits {', '.join(SPLITS)} (English news)",
             "criteria": {
                 "min_human_stories": MIN_HUMAN_STORIES,
-                "max_machine_share": round(MAX_MACHINE_SHARE, 4),
+                "max_machine_share": MAX_MACHINE_SHARE,
                 "min_words": MIN_WORDS,
                 "min_chars": MIN_CHARS,
             },
