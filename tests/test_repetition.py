@@ -54,3 +54,25 @@ def test_candidate_search_respects_the_window():
     earlier, later, _ = candidate_pairs(vectors, floor=0.5, window=1000, per_sentence=3)
     assert len(later) == 0 + 1 + 2 + 3 * 7, "each sentence keeps its three closest earlier sentences"
     assert np.all(np.bincount(later) <= 3)
+
+
+@pytest.mark.parametrize(
+    "earlier, later",
+    [
+        ("A two-year-old boy also suffered serious head injuries in the crash.", "Another child, a four-year-old boy, suffered minor injuries."),
+        ("(S) READ THE FIRST TIME - REFERRALS 07/09/08 3145", "(S) CONCUR MESSAGE READ AND TAKEN UP 08/07/08 3282 (S)"),
+        ("Butler is averaging 28.8 points in the past five games.", "Rose is averaging just under 20 points in his past five games."),
+    ],
+)
+def test_a_later_sentence_that_adds_a_figure_does_not_make_the_same_point(earlier, later):
+    from detector.checks.repetition import adds_figures
+
+    assert adds_figures(earlier, later)
+
+
+def test_the_same_figure_restated_is_still_a_restatement():
+    from detector.checks.repetition import adds_figures
+
+    lede = "Chinese authorities have repatriated over 1,500 telecom fraud suspects from Myanmar."
+    assert not adds_figures(lede, "The repatriation of over 1,500 telecom fraud suspects marks a milestone.")
+    assert not adds_figures("The council met on Tuesday.", "The council, which has 12 members, met on Tuesday.")  # no figure to differ from
