@@ -235,3 +235,14 @@ def test_page_residue_mining_reads_train_and_dev_only():
     assert page_residue.pieces("Media playback is not supported on this deviceArmson, who is 26, scored.") >= {
         "Media playback is not supported on this device"
     }
+
+
+def test_a_stock_phrase_inside_a_quotation_is_the_speakers_word():
+    from detector.checks.stock_phrase import _inside_quotation
+
+    text = '"We will work tirelessly for this city," the mayor said, vowing to work tirelessly.'
+    assert _inside_quotation(text, text.index("tirelessly"))
+    assert not _inside_quotation(text, text.rindex("tirelessly"))
+    curly = "She said she would “work tirelessly” and then left to work tirelessly."
+    assert _inside_quotation(curly, curly.index("tirelessly"))
+    assert not _inside_quotation(curly, curly.rindex("tirelessly"))

@@ -13,6 +13,8 @@ data with the generic flags' gate (``detector/filler/gate.py``).
 
 from __future__ import annotations
 
+import re
+
 from ..filler.analysis import eligible_features
 from ..filler.phrases import shipped_phrases
 from .base import Analysis, Check, CheckResult, register
@@ -39,7 +41,9 @@ class StockPhrase(Check):
         if document_probability < self.model_.gate.document_floor:
             return CheckResult(flags)
         for index, feats in sorted(eligible_features(analysis).items()):
-            strong = [h for h in feats.stock if h.phrase.ratio >= self.min_ratio_]
+            text = analysis.sentences[index].clean
+            # A phrase inside a direct quotation is the speaker's word, not the writer's padding.
+            strong = [h for h in feats.stock if h.phrase.ratio >= self.min_ratio_ and not _inside_quotation(text, h.start)]
             if not strong:
                 continue
             strong.sort(key=lambda h: -h.phrase.ratio)
@@ -60,3 +64,14 @@ class StockPhrase(Check):
                 )
             )
         return CheckResult(flags)
+
+
+_QUOTE_MARK = re.compile(r'["“”]')
+
+
+def _inside_quotation(text: str, position: int) -> bool:
+    """Whether ``position`` falls between an opening and a closing quotation mark."""
+    before = text[:position]
+    if "“" in before or "”" in before:
+        return before.count("“") > before.count("”")
+    return len(_QUOTE_MARK.findall(before)) % 2 == 1
