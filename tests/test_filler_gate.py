@@ -246,3 +246,17 @@ def test_a_stock_phrase_inside_a_quotation_is_the_speakers_word():
     curly = "She said she would “work tirelessly” and then left to work tirelessly."
     assert _inside_quotation(curly, curly.index("tirelessly"))
     assert not _inside_quotation(curly, curly.rindex("tirelessly"))
+
+
+@pytest.mark.parametrize("text", ["Smith's actions caught the attention of police.", "Reeves has also been keeping a low profile."])
+def test_a_common_surname_that_opens_the_sentence_is_not_called_missing(text):
+    from detector.checks.generic import _has_name
+
+    assert _has_name(text)
+
+
+def test_a_sentence_without_names_is_still_said_to_have_none():
+    from detector.checks.generic import _has_name
+
+    assert not _has_name("However, the incident has raised questions about safety.")
+    assert not _has_name("The waves were smaller than usual, but surfers agreed the conditions were acceptable.")

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from ..artifacts import ArtifactStore
 from ..filler.analysis import eligible_features, residue_by_sentence
@@ -141,15 +142,23 @@ def _construction_text(name: str, text: str) -> str | None:
 
 
 def _has_name(text: str) -> bool:
-    """A capitalised word that is not an ordinary English word, the first word included ("Infrabel has begun ...")."""
+    """A capitalised word that may be a name, the first word included ("Infrabel has begun ...", "Smith's actions ...").
+
+    For the first word, capitals prove nothing: it may be a name unless it is a
+    function word or one of the commonest English words. The doubt goes to
+    "it may be a name", so that the message never claims a name is missing.
+    """
     first = _FIRST_WORD.match(text)
-    if first and zipf(first.group(1).lower()) < NAME_ZIPF:
-        return True
+    if first:
+        word = re.sub(r"['’]s$", "", first.group(1)).lower()
+        if word not in _STOP_WORDS and zipf(word) < NAME_ZIPF:
+            return True
     return bool(_INNER_CAPITAL.search(text))
 
 
-# A first word rarer than this in lower case reads as a name (wordfreq's Zipf scale: "the" is 7.7, "crash" 4.6).
-NAME_ZIPF = 3.5
+# wordfreq's Zipf scale: "the" 7.7, "however" 5.6, "china" 5.1, "smith" 4.9, "crash" 4.6.
+NAME_ZIPF = 5.5
+_STOP_WORDS = frozenset(ENGLISH_STOP_WORDS)
 _FIRST_WORD = re.compile(r"\W*([A-Z][\w'’-]*)")
 _INNER_CAPITAL = re.compile(r"(?<=[\w,;:)] )[A-Z][a-z]")
 
