@@ -9,10 +9,9 @@ decide, both measured on dev data (``detector train filler``):
   ``sentence_logit + weight * document_logit >= cut`` and the document's
   filler probability is at least ``document_floor``: the lower the document
   score, the stronger the sentence evidence has to be. However machine-like
-  the document, the sentence itself must lean machine-written (calibrated
-  probability at least 0.5, ``sentence_min`` as a logit): a flag that says a
-  sentence "reads as machine-written" is not raised on a sentence the model
-  thinks more likely human. The three numbers are
+  the document, the sentence must reach the sentence model's own default
+  threshold (``sentence_min``, chosen on dev when the model was trained): the
+  gate only ever adds requirements to a sentence flag, it never lowers the bar. The three numbers are
   chosen on the dev split (``fit_gate``) to catch as many sentences of
   machine-written articles as possible while flagging at most a fixed share of
   human news sentences; they are data in the artifact, not constants here.
@@ -20,9 +19,9 @@ decide, both measured on dev data (``detector train filler``):
   same document floor.
 - **Reporting is not filler.** A sentence that quotes someone, attributes
   what it says to a source ("..., the commission said", "according to",
-  "a study found"), or names people together with a figure or a date is the
-  specific, checkable copy editors want more of; it is never flagged as
-  generic, whatever its wording.
+  "a study found"), states a figure or a date, or names people (two or more
+  capitalised words after the first) is the specific, checkable copy editors
+  want more of; it is never flagged as generic, whatever its wording.
 """
 
 from __future__ import annotations
@@ -53,14 +52,20 @@ _YEAR_OR_MONTH = re.compile(
 
 
 def reporting_reason(text: str) -> str | None:
-    """Why a sentence is specific reporting (and so never generic filler), or None."""
+    """Why a sentence is specific reporting (and so never generic filler), or None.
+
+    The editor's definition (labels/README.md, "Filler"): direct quotes,
+    attributed statements and findings, facts with numbers or dates, and
+    sentences about named people are not filler, however they are worded.
+    """
     if _QUOTE.search(text):
         return "quote"
     if _ATTRIBUTION.search(text):
         return "attribution"
-    names = len(_NAME.findall(text))
-    if names >= 2 and (_FIGURE.search(text) or _YEAR_OR_MONTH.search(text)):
-        return "names_and_figures"
+    if _FIGURE.search(text) or _YEAR_OR_MONTH.search(text):
+        return "figures"
+    if len(_NAME.findall(text)) >= 2:
+        return "names"
     return None
 
 
@@ -153,7 +158,10 @@ def fit_gate(sentence_logits: np.ndarray, document_probabilities: np.ndarray, fl
         for floor in FLOORS:
             open_rows = flaggable & (p >= floor)
             candidates = np.unique(combined[open_rows & human])
-            cut = _lowest_cut(candidates, lambda c: human_share((open_rows & (combined >= c))[human]) <= budget)
+            if len(candidates):
+                cut = _lowest_cut(candidates, lambda c: human_share((open_rows & (combined >= c))[human]) <= budget)
+            else:  # no human sentence is open: every open sentence may be flagged
+                cut = float(combined[open_rows].min()) if open_rows.any() else 0.0
             flagged = open_rows & (combined >= cut)
             row = {"weight": weight, "document_floor": floor, "cut": round(cut, 6),
                    "human_flagged": round(float(flagged[human].mean()) if human.any() else 0.0, 5),
@@ -173,8 +181,6 @@ def fit_gate(sentence_logits: np.ndarray, document_probabilities: np.ndarray, fl
 
 def _lowest_cut(candidates: np.ndarray, within_budget) -> float:
     """The lowest cut (flagging scores >= cut) within budget; ``within_budget`` is monotone in the cut."""
-    if not len(candidates):
-        return -math.inf
     if within_budget(candidates[0]):
         return float(candidates[0])
     # Above the highest candidate nothing human is flagged.

@@ -396,7 +396,7 @@ def fit(train: SentenceTable, dev: SentenceTable, phrases: StockPhraseList, phra
     gate, gate_table = None, None
     if dev_documents is not None:
         log("sentence gate on dev articles")
-        gate, gate_table = fit_sentence_gate(pipeline, calibrated, document_model, threshold_logit, dev_documents)
+        gate, gate_table = fit_sentence_gate(pipeline, document_model, threshold_logit, dev_documents)
     return {
         "sentence_pipeline": pipeline,
         "sentence_model": calibrated,
@@ -415,7 +415,7 @@ def fit(train: SentenceTable, dev: SentenceTable, phrases: StockPhraseList, phra
 
 
 def reporting_rows(table: SentenceTable) -> np.ndarray:
-    """Whether each row is specific reporting (a quote, an attribution, names with a figure): never generic filler."""
+    """Whether each row is specific reporting (a quote, an attribution, a figure or date, named people): never generic filler."""
     from ..filler.gate import reporting_reason
 
     return np.array([reporting_reason(table.docs[d].sentences[i].clean) is not None
@@ -437,7 +437,7 @@ def _single_openmp_thread():
     return threadpool_limits(1)
 
 
-def fit_sentence_gate(pipeline, calibrated, document_model, threshold_logit: float, dev: SentenceTable):
+def fit_sentence_gate(pipeline, document_model, threshold_logit: float, dev: SentenceTable):
     """The gate (detector/filler/gate.py) on dev articles: human news sentences within budget, most machine sentences caught."""
     from ..filler.gate import fit_gate
 
@@ -445,7 +445,7 @@ def fit_sentence_gate(pipeline, calibrated, document_model, threshold_logit: flo
     p_rows = row_document_probabilities(pipeline, document_model, threshold_logit, dev)
     human, machine = _article_rows(dev)
     return fit_gate(logits, p_rows, ~reporting_rows(dev), human, machine, dev.doc, GENERIC_HUMAN_BUDGET,
-                    sentence_min=logit_at_probability(calibrated, 0.5))
+                    sentence_min=threshold_logit)
 
 
 def _article_rows(table: SentenceTable) -> tuple[np.ndarray, np.ndarray]:
@@ -454,14 +454,6 @@ def _article_rows(table: SentenceTable) -> tuple[np.ndarray, np.ndarray]:
     datasets = np.array([table.docs[i].dataset for i in table.doc])
     article_label = table.doc_labels()[table.doc]
     return (article_label == 0) & np.isin(datasets, NEWS_SETS), (article_label == 1) & np.isin(datasets, TARGET_SETS)
-
-
-def logit_at_probability(calibrated, probability: float) -> float:
-    """The sentence logit at which the calibrated sentence probability reaches ``probability`` (the calibration is monotone)."""
-    calibrator = calibrated.calibrated_classifiers_[0].calibrators[0]
-    grid = np.linspace(-20, 20, 40001)
-    reached = np.nonzero(calibrator.predict(grid) >= probability)[0]
-    return float(grid[reached[0]]) if len(reached) else float("inf")
 
 
 def _calibrated_at(calibrated, threshold_logit: float) -> float:
@@ -611,8 +603,8 @@ def refit_gate(store: ArtifactStore, profile: str, log=_log) -> dict:
     artifact = dict(store.load_joblib(name))
     dev_documents = gate_dev_table(profile, store, log)
     log("sentence gate on dev articles (shipped sentence and document models)")
-    gate, grid = fit_sentence_gate(artifact["sentence_pipeline"], artifact["sentence_model"], artifact["document_model"],
-                                   float(artifact["threshold_logit"]), dev_documents)
+    gate, grid = fit_sentence_gate(artifact["sentence_pipeline"], artifact["document_model"], float(artifact["threshold_logit"]),
+                                   dev_documents)
     artifact.update(gate=gate.to_dict(), gate_grid=grid)
     model = FillerModel(artifact)
     tables = load_tables(profile, splits=("dev",), store=store, log=log)
