@@ -76,3 +76,21 @@ def test_the_same_figure_restated_is_still_a_restatement():
     lede = "Chinese authorities have repatriated over 1,500 telecom fraud suspects from Myanmar."
     assert not adds_figures(lede, "The repatriation of over 1,500 telecom fraud suspects marks a milestone.")
     assert not adds_figures("The council met on Tuesday.", "The council, which has 12 members, met on Tuesday.")  # no figure to differ from
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["PAUL RYAN (R-WI), SPEAKER OF THE HOUSE: Sure.", "JONES: You're on team Obama now.", "(APPLAUSE)We've certainly had our differences.",
+     "— Alyssa Milano (@Alyssa_Milano) December 16, 2017 There are different stages of cancer."],
+)
+def test_transcript_turns_and_tweets_are_quoted_speech(text):
+    from detector.checks.repetition import is_quoted_speech
+
+    assert is_quoted_speech(text)
+
+
+@pytest.mark.parametrize("text", ["UK: prices rose again in March.", "The council met on Tuesday: it voted 7 to 2.", "Title: A story"])
+def test_ordinary_sentences_are_not_quoted_speech(text):
+    from detector.checks.repetition import is_quoted_speech
+
+    assert not is_quoted_speech(text)

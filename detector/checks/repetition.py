@@ -68,6 +68,26 @@ def adds_figures(earlier: str, later: str) -> bool:
     return bool(a) and bool(b - a)
 
 
+# A turn of a transcript ("JONES: ...", "PAUL RYAN (R-WI), SPEAKER OF THE HOUSE: ...",
+# "(APPLAUSE)...") or an embedded tweet ("— Name (@handle) date ..."): quoted speech.
+_TRANSCRIPT_TURN = re.compile(
+    r"^\(?[A-Z][A-Z.'’ -]{2,40}(?:\([^)]{1,30}\))?(?:,[A-Z .'’()-]{2,60})?:\s"
+    r"|^\((?:APPLAUSE|LAUGHTER|CROSSTALK|BEGIN VIDEO CLIP|END VIDEO CLIP)\)"
+)
+_TWEET_SIGNATURE = re.compile(r"—\s*[^()\n]{1,60}\(@\w{1,30}\)")
+
+
+def is_quoted_speech(text: str) -> bool:
+    """A transcript turn or an embedded tweet.
+
+    People repeat themselves when they talk, and a transcript or a thread of
+    tweets is the record of what they said: an editor does not cut it as
+    filler (labels/README.md). On the labelled pairs this removes 2 of 122
+    restatements and 2 of 238 other pairs.
+    """
+    return bool(_TRANSCRIPT_TURN.search(text) or _TWEET_SIGNATURE.search(text))
+
+
 def sentence_profile(text: str) -> tuple[frozenset[str], int]:
     """What the pair features need of one sentence: its content words and its length."""
     return content_words(text), len(text.split())
@@ -177,7 +197,7 @@ class Repetition(Check):
         for i, j, p in zip(earlier, later, probability):
             if p >= self.threshold_:
                 first, second = analysis.sentences[eligible[i]].clean, analysis.sentences[eligible[j]].clean
-                if adds_figures(first, second):
+                if adds_figures(first, second) or is_quoted_speech(first) or is_quoted_speech(second):
                     continue
                 matches.setdefault(eligible[j], []).append((eligible[i], float(p)))
         flags = []

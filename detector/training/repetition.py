@@ -23,6 +23,7 @@ from ..checks.repetition import (
     ELIGIBLE_KINDS,
     MIN_WORDS,
     adds_figures,
+    is_quoted_speech,
     candidate_pairs,
     lowest_flaggable_cosine,
     pair_features,
@@ -160,8 +161,9 @@ def evaluate(profile: str, max_articles: int | None = None) -> dict:
     x = _features(pairs, detector.encoder)
     y = np.array([p["label"] for p in pairs])
     p = check.model_.predict_proba(x)[:, 1]
-    # As the check flags: a later sentence that adds a figure never makes the same point.
-    adds = np.array([adds_figures(q["earlier_text"], q["later_text"]) for q in pairs], dtype=bool)
+    # As the check flags: a later sentence that adds a figure, or quoted speech, never makes the same point.
+    adds = np.array([adds_figures(q["earlier_text"], q["later_text"]) or is_quoted_speech(q["earlier_text"])
+                     or is_quoted_speech(q["later_text"]) for q in pairs], dtype=bool)
     result = {"pairs_test": _binary_metrics(y, np.where(adds, 0.0, p), check.threshold_),
               "pairs_test_model_alone": _binary_metrics(y, p, check.threshold_)}
 
