@@ -13,8 +13,8 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from .artifacts import ArtifactStore
 from . import contradiction, figures, filler  # noqa: F401 - importing a family registers its checks
+from .artifacts import ArtifactStore
 from .checks import GROUP_FLAG_TYPES, Analysis, Check, resolve_checks
 from .decoding import decode_bytes
 from .encoders import DEFAULT_PROFILE, Encoder

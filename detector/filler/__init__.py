@@ -20,9 +20,12 @@ train repetition`` / ``detector eval repetition``) and ``train_phrases``
 with the same functions, so they cannot drift apart.
 """
 
-# Importing the check modules registers the checks, in this order.
-from .checks import StockPhrase, Tautology, TemplateResidue
-from .generic import Generic  # noqa: I001 - repetition first: generic reads its flags
+# Importing the check modules registers the checks, and they run in this order:
+# repetition before generic, which reads its flags.
+# isort: off
 from .repetition import Repetition
+from .generic import Generic
+from .checks import StockPhrase, Tautology, TemplateResidue
+# isort: on
 
 __all__ = ["Generic", "Repetition", "StockPhrase", "Tautology", "TemplateResidue"]
