@@ -145,7 +145,14 @@ def load_sample(path: Path = SAMPLE) -> list[dict]:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise click.ClickException(f"cannot read the sample {path}: {exc}") from None
-    return data["articles"]
+    articles = data.get("articles") if isinstance(data, dict) else None
+    if not isinstance(articles, list) or not all(
+        isinstance(a, dict) and {"id", "file", "label"} <= a.keys() for a in articles
+    ):
+        raise click.ClickException(
+            f'cannot read the sample {path}: expected {{"articles": [{{id, file, label}}, ...]}}'
+        )
+    return articles
 
 
 def load_texts(articles: list[dict]) -> dict[tuple[str, str], str]:
@@ -278,6 +285,7 @@ def metrics(runs: list[ArticleRun], judgements: dict, article_records: list[dict
     unjudged = Counter()
     verdicts = defaultdict(Counter)
     by_family = defaultdict(Counter)
+    by_code_label = defaultdict(Counter)
     human_articles = [r for r in runs if r.article["label"] == "human"]
     machine_articles = [r for r in runs if r.article["label"] == "machine"]
     for run in runs:
@@ -291,6 +299,7 @@ def metrics(runs: list[ArticleRun], judgements: dict, article_records: list[dict
                 judged[group] += 1
                 justified[group] += record["verdict"] == "justified"
             by_family[(family(flag.code), flag.label)][record["verdict"]] += 1
+            by_code_label[(flag.code, flag.label)][record["verdict"]] += 1
     per_code = {
         code: {
             "flags": sum(verdicts[code].values()) + unjudged[code],
@@ -300,6 +309,12 @@ def metrics(runs: list[ArticleRun], judgements: dict, article_records: list[dict
             "wrong": verdicts[code]["wrong"],
             "unjudged": unjudged[code],
             "precision": _ratio(justified[code], judged[code]),
+            **{
+                f"precision_{label}": _ratio(
+                    by_code_label[(code, label)]["justified"], sum(by_code_label[(code, label)].values())
+                )
+                for label in ("human", "machine")
+            },
         }
         for code in sorted(set(verdicts) | set(unjudged))
     }
@@ -376,11 +391,17 @@ def format_table(profile: str, result: dict) -> str:
     lines = [
         f"editorial evaluation, profile {profile}: {result['articles']['human']} human + {result['articles']['machine']} machine articles"
     ]
-    lines.append(f"{'code':28} {'flags':>6} {'judged':>6} {'just':>5} {'deb':>5} {'wrong':>5} {'unjdg':>5} {'prec':>6}")
+    lines.append(
+        f"{'code':28} {'flags':>6} {'judged':>6} {'just':>5} {'deb':>5} {'wrong':>5} {'unjdg':>5} {'prec':>6} {'human':>6} {'machine':>7}"
+    )
+
+    def show(value: float | None) -> str:
+        return "-" if value is None else f"{value:.3f}"
+
     for code, row in result["per_code"].items():
-        prec = "-" if row["precision"] is None else f"{row['precision']:.3f}"
         lines.append(
-            f"{code:28} {row['flags']:6d} {row['judged']:6d} {row['justified']:5d} {row['debatable']:5d} {row['wrong']:5d} {row['unjudged']:5d} {prec:>6}"
+            f"{code:28} {row['flags']:6d} {row['judged']:6d} {row['justified']:5d} {row['debatable']:5d} {row['wrong']:5d} "
+            f"{row['unjudged']:5d} {show(row['precision']):>6} {show(row['precision_human']):>6} {show(row['precision_machine']):>7}"
         )
     for fam, row in result["per_family"].items():
         prec = "-" if row["precision"] is None else f"{row['precision']:.3f}"
@@ -417,34 +438,45 @@ def _clip(text: str, limit: int) -> str:
 _CONTEXT_BEFORE = {"figure": 3, "filler": 1, "contradiction": 1}
 
 
-def dump_unjudged(runs_by_profile: dict[str, list[ArticleRun]], judgements: dict, out: Path) -> int:
-    """Write every unjudged flag, once over all profiles, with the sentences around it.
+def dump_flags(
+    runs_by_profile: dict[str, list[ArticleRun]], judgements: dict, out: Path, verdicts: tuple[str, ...] = ()
+) -> int:
+    """Write flags, once over all profiles, with the sentences around them.
 
-    Flags are grouped by code (then article) so that like is judged beside like. A
-    sidecar ``<out>.keys.jsonl`` maps each flag's number to its judgement key.
+    With no ``verdicts``: the unjudged flags, for judging. With verdicts (e.g.
+    wrong, debatable): the flags judged so, each with the editor's verdict and
+    reason, to show what a change still gets wrong. Flags are grouped by code
+    (then article) so that like sits beside like. A sidecar ``<out>.keys.jsonl``
+    maps each flag's number to its judgement key.
     """
     out = Path(out)
-    pending = {}
+    chosen = {}
     for profile, runs in runs_by_profile.items():
         for run in runs:
             for flag in run.flags:
-                if flag.key in judgements:
+                record = judgements.get(flag.key)
+                wanted = record is None if not verdicts else record is not None and record["verdict"] in verdicts
+                if not wanted:
                     continue
-                if flag.key in pending:
-                    if profile not in pending[flag.key][2]:
-                        pending[flag.key][2].append(profile)
+                if flag.key in chosen:
+                    if profile not in chosen[flag.key][2]:
+                        chosen[flag.key][2].append(profile)
                 else:
-                    pending[flag.key] = (run, flag, [profile])
+                    chosen[flag.key] = (run, flag, [profile])
     blocks, keys = [], []
-    order = sorted(pending.values(), key=lambda item: (item[1].code, item[1].label, item[1].article, item[1].sentence))
+    order = sorted(chosen.values(), key=lambda item: (item[1].code, item[1].label, item[1].article, item[1].sentence))
     for number, (run, flag, profiles) in enumerate(order):
         s, i = run.sentences, flag.sentence
         context = []
         for j in range(max(0, i - _CONTEXT_BEFORE.get(family(flag.code), 1)), min(len(s), i + 2)):
             mark = ">>" if j == i else "  "
             context.append(f"{mark} [{j}] {_clip(s[j].text, 500 if j == i else 220)}")
+        record = judgements.get(flag.key)
+        verdict = f"\n   editor: {record['verdict']}: {record.get('reason', '')}" if record else ""
         blocks.append(
-            f"#{number} {flag.label} {flag.article} s{i}/{len(s)} {','.join(profiles)} {flag.code} ({flag.score:.2f}): {flag.message}\n"
+            f"#{number} {flag.label} {flag.article} s{i}/{len(s)} {','.join(profiles)} {flag.code} ({flag.score:.2f}): {flag.message}"
+            + verdict
+            + "\n"
             + "\n".join(context)
         )
         keys.append(
@@ -462,6 +494,11 @@ def dump_unjudged(runs_by_profile: dict[str, list[ArticleRun]], judgements: dict
     out.write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
     Path(str(out) + ".keys.jsonl").write_text("".join(json.dumps(k) + "\n" for k in keys), encoding="utf-8")
     return len(keys)
+
+
+def dump_unjudged(runs_by_profile: dict[str, list[ArticleRun]], judgements: dict, out: Path) -> int:
+    """The unjudged flags with their context, for the editor (see ``dump_flags``)."""
+    return dump_flags(runs_by_profile, judgements, out)
 
 
 def git_short_sha() -> str:
@@ -558,9 +595,17 @@ def record_verdicts(keys_path: Path, verdicts_path: Path, out: Path = JUDGEMENTS
     help="Write the unjudged flags of every profile run, once each, with context to this file (+ FILE.keys.jsonl).",
 )
 @click.option(
+    "--dump-judged",
+    "dump_judged",
+    type=(click.Choice(VERDICTS + ("debatable,wrong",)), click.Path(dir_okay=False)),
+    default=None,
+    metavar="VERDICT FILE",
+    help="Write the raised flags judged VERDICT (justified, debatable, wrong, or debatable,wrong) with the editor's reasons to FILE.",
+)
+@click.option(
     "--models", "models_dir", type=click.Path(file_okay=False), help="Models directory (default: the shipped models)."
 )
-def eval_command(profiles, sample_path, judgements_path, dump_path, models_dir) -> None:
+def eval_command(profiles, sample_path, judgements_path, dump_path, dump_judged, models_dir) -> None:
     profiles = tuple(profiles) or ("accurate", "fast")
     articles = load_sample(Path(sample_path))
     texts = load_texts(articles)
@@ -575,6 +620,13 @@ def eval_command(profiles, sample_path, judgements_path, dump_path, models_dir) 
         results["dumped_unjudged"] = {
             "file": dump_path,
             "flags": dump_unjudged(runs_by_profile, judgements, Path(dump_path)),
+        }
+    if dump_judged:
+        wanted, target = dump_judged
+        results["dumped_judged"] = {
+            "verdicts": wanted,
+            "file": target,
+            "flags": dump_flags(runs_by_profile, judgements, Path(target), tuple(wanted.split(","))),
         }
     click.echo(json.dumps(results, indent=2))
     click.echo("\n\n".join(tables))
