@@ -259,6 +259,24 @@ def _auroc(labels: list[int], scores: list[float]) -> float | None:
     return round(float(roc_auc_score(labels, scores)), 4)
 
 
+def _auroc_interval(labels: list[int], scores: list[float], resamples: int = 1000) -> list[float] | None:
+    """A 95% percentile bootstrap interval (articles resampled, seeded): few positives make AUROC noisy."""
+    if len(set(labels)) < 2:
+        return None
+    import numpy as np
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(20261203)
+    y, s = np.asarray(labels), np.asarray(scores, dtype=float)
+    values = []
+    for _ in range(resamples):
+        pick = rng.integers(0, len(y), len(y))
+        if 0 < y[pick].sum() < len(pick):
+            values.append(roc_auc_score(y[pick], s[pick]))
+    low, high = np.percentile(values, [2.5, 97.5])
+    return [round(float(low), 3), round(float(high), 3)]
+
+
 def article_labels(runs_articles: list[dict], judgements: dict, article_records: list[dict]) -> dict[str, bool]:
     """Does each article carry a statistic an editor wants sourced?
 
@@ -382,6 +400,7 @@ def metrics(runs: list[ArticleRun], judgements: dict, article_records: list[dict
             "labelled_articles": len(scored),
             "with_unsupported_statistic": sum(label for label, _ in scored),
             "auroc": _auroc([int(l) for l, _ in scored], [s for _, s in scored]),
+            "auroc_95ci": _auroc_interval([int(l) for l, _ in scored], [s for _, s in scored]),
             "auroc_human_only": _auroc([int(l) for l, _ in human_scored], [s for _, s in human_scored]),
         },
     }
@@ -419,7 +438,7 @@ def format_table(profile: str, result: dict) -> str:
     )
     s = result["unsupported_figure_score"]
     lines.append(
-        f"scores.unsupported_figure: AUROC {s['auroc']} on {s['labelled_articles']} articles "
+        f"scores.unsupported_figure: AUROC {s['auroc']} (95% CI {s['auroc_95ci']}) on {s['labelled_articles']} articles "
         f"({s['with_unsupported_statistic']} with an unsupported statistic; human only {s['auroc_human_only']})"
     )
     lines.append(f"unjudged flags: {result['flags']['unjudged']} of {result['flags']['total']} (left out of precision)")

@@ -260,3 +260,10 @@ def test_cli_reports_an_unreadable_sample_cleanly(tmp_path):
         result = CliRunner().invoke(main, ["eval", "editorial", "--profile", "fast", "--sample", str(bad)])
         assert result.exit_code != 0 and "cannot read the sample" in result.output, content
         assert "Traceback" not in result.output
+
+
+def test_auroc_interval():
+    assert ed._auroc_interval([0, 0, 0], [0.1, 0.2, 0.3]) is None
+    assert ed._auroc_interval([0] * 20 + [1] * 5, [0.1] * 20 + [0.9] * 5) == [1.0, 1.0]
+    low, high = ed._auroc_interval([0, 1] * 20, [0.5, 0.4, 0.3, 0.6] * 10)
+    assert 0.0 <= low <= high <= 1.0
