@@ -232,6 +232,7 @@ def evaluate() -> None:
 from .batch.cli import batch_command as _batch_command  # noqa: E402
 from .contradiction import evaluate as _contradictions_eval  # noqa: E402
 from .contradiction import train as _contradictions_train  # noqa: E402
+from .editorial import eval_command as _editorial_eval  # noqa: E402
 from .figures import evaluate as _figures_eval  # noqa: E402
 from .figures import train as _figures_train  # noqa: E402
 from .filler import evaluate as _filler_eval  # noqa: E402
@@ -249,6 +250,7 @@ train.add_command(_figures_train.train_command, "figures")
 evaluate.add_command(_figures_eval.eval_command, "figures")
 train.add_command(_contradictions_train.train_command, "contradictions")
 evaluate.add_command(_contradictions_eval.eval_command, "contradictions")
+evaluate.add_command(_editorial_eval, "editorial")
 
 
 if __name__ == "__main__":  # pragma: no cover
