@@ -141,7 +141,7 @@ def detector_floor(profile: str) -> float:
 
 
 def test_a_name_that_opens_the_sentence_is_not_called_missing(fast_detector):
-    from detector.checks.generic import _describe
+    from detector.filler.generic import _describe
     from detector.filler.features import sentence_features
     from detector.segment import segment
 
@@ -197,7 +197,7 @@ def test_ordinary_copy_is_not_page_residue(text):
 def test_shipped_page_residue_list_is_mined_with_its_counts():
     payload = json.loads(resources.files("detector.filler").joinpath("page_residue.json").read_text(encoding="utf-8"))
     criteria = payload["meta"]["criteria"]
-    assert payload["meta"]["built_by"] == "python -m detector.training.page_residue"
+    assert payload["meta"]["built_by"] == "python -m detector.filler.train_page_residue"
     assert "train" in payload["meta"]["data"] and "test" not in payload["meta"]["data"]
     assert len(payload["phrases"]) >= 10
     for entry in payload["phrases"]:
@@ -230,7 +230,7 @@ def test_page_residue_is_flagged_as_template_residue_but_is_no_input_of_the_fill
 
 @needs_shared_data
 def test_page_residue_mining_reads_train_and_dev_only():
-    from detector.training import page_residue
+    from detector.filler import train_page_residue as page_residue
 
     assert page_residue.SPLITS == ("train", "dev")
     assert page_residue.pieces("Media playback is not supported on this deviceArmson, who is 26, scored.") >= {
@@ -239,7 +239,7 @@ def test_page_residue_mining_reads_train_and_dev_only():
 
 
 def test_a_stock_phrase_inside_a_quotation_is_the_speakers_word():
-    from detector.checks.stock_phrase import _inside_quotation
+    from detector.filler.checks import _inside_quotation
 
     text = '"We will work tirelessly for this city," the mayor said, vowing to work tirelessly.'
     assert _inside_quotation(text, text.index("tirelessly"))
@@ -251,13 +251,13 @@ def test_a_stock_phrase_inside_a_quotation_is_the_speakers_word():
 
 @pytest.mark.parametrize("text", ["Smith's actions caught the attention of police.", "Reeves has also been keeping a low profile."])
 def test_a_common_surname_that_opens_the_sentence_is_not_called_missing(text):
-    from detector.checks.generic import _has_name
+    from detector.filler.generic import _has_name
 
     assert _has_name(text)
 
 
 def test_a_sentence_without_names_is_still_said_to_have_none():
-    from detector.checks.generic import _has_name
+    from detector.filler.generic import _has_name
 
     assert not _has_name("However, the incident has raised questions about safety.")
     assert not _has_name("The waves were smaller than usual, but surfers agreed the conditions were acceptable.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detector.checks.repetition import candidate_pairs
+from detector.filler.repetition import candidate_pairs
 
 
 @pytest.fixture(params=["fast", "accurate"])
@@ -65,13 +65,13 @@ def test_candidate_search_respects_the_window():
     ],
 )
 def test_a_later_sentence_that_adds_a_figure_does_not_make_the_same_point(earlier, later):
-    from detector.checks.repetition import adds_figures
+    from detector.filler.repetition import adds_figures
 
     assert adds_figures(earlier, later)
 
 
 def test_the_same_figure_restated_is_still_a_restatement():
-    from detector.checks.repetition import adds_figures
+    from detector.filler.repetition import adds_figures
 
     lede = "Chinese authorities have repatriated over 1,500 telecom fraud suspects from Myanmar."
     assert not adds_figures(lede, "The repatriation of over 1,500 telecom fraud suspects marks a milestone.")
@@ -84,13 +84,13 @@ def test_the_same_figure_restated_is_still_a_restatement():
      "— Alyssa Milano (@Alyssa_Milano) December 16, 2017 There are different stages of cancer."],
 )
 def test_transcript_turns_and_tweets_are_quoted_speech(text):
-    from detector.checks.repetition import is_quoted_speech
+    from detector.filler.repetition import is_quoted_speech
 
     assert is_quoted_speech(text)
 
 
 @pytest.mark.parametrize("text", ["UK: prices rose again in March.", "The council met on Tuesday: it voted 7 to 2.", "Title: A story"])
 def test_ordinary_sentences_are_not_quoted_speech(text):
-    from detector.checks.repetition import is_quoted_speech
+    from detector.filler.repetition import is_quoted_speech
 
     assert not is_quoted_speech(text)

@@ -8,7 +8,7 @@ sentence ("...on this deviceArmson, who is..."), so it is matched inside a
 sentence, not only as one.
 
 The phrases are mined from the human news of the train and dev splits
-(``detector.training.page_residue``) and shipped in ``page_residue.json`` with
+(``detector.filler.train_page_residue``) and shipped in ``page_residue.json`` with
 their counts; nothing here is a guess at what residue looks like. This is not
 evidence that a machine wrote the copy (human pages carry it), so it feeds
 neither the filler sentence model nor the document score: it is a flag for the

@@ -1,4 +1,4 @@
-"""Mine the page-residue list (``python -m detector.training.page_residue``).
+"""Mine the page-residue list (``python -m detector.filler.train_page_residue``).
 
 Page furniture is the same text on every page of a site: a scraped story
 carries it verbatim, stories about anything else carry it too, and a generator
@@ -21,8 +21,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from ..filler.page_residue import PAGE_RESIDUE_FILE
-from .data import NEWS_SETS, is_english_news, read_rows
+from ..training.data import NEWS_SETS, is_english_news, read_rows
+from .page_residue import PAGE_RESIDUE_FILE
 
 OUT = Path(__file__).resolve().parents[1] / "filler" / PAGE_RESIDUE_FILE
 SPLITS = ("train", "dev")
@@ -89,7 +89,7 @@ def mine() -> dict:
     rejected.sort(key=lambda e: (-e["human_stories"], e["phrase"]))
     return {
         "meta": {
-            "built_by": "python -m detector.training.page_residue",
+            "built_by": "python -m detector.filler.train_page_residue",
             "data": f"../shared/data/ai_text {', '.join(NEWS_SETS)}, splits {', '.join(SPLITS)} (English news)",
             "criteria": {
                 "min_human_stories": MIN_HUMAN_STORIES,

@@ -18,12 +18,12 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from ..artifacts import ArtifactStore
-from ..filler.analysis import eligible_features, residue_by_sentence
-from ..filler.features import CONSTRUCTIONS, SentenceFeatures, zipf
+from ..checks import Analysis, Check, CheckResult, register
 from ..errors import ArtifactError
-from ..filler.gate import reporting_reason
-from ..filler.model import WORDING_GROUP, DocumentInput, FillerModel, SentenceScores, contributions
-from .base import Analysis, Check, CheckResult, register
+from .analysis import eligible_features, residue_by_sentence
+from .features import CONSTRUCTIONS, SentenceFeatures, zipf
+from .gate import reporting_reason
+from .model import WORDING_GROUP, DocumentInput, FillerModel, SentenceScores, contributions
 from .repetition import MEMO_KEY as REPETITION_MEMO_KEY
 from .repetition import Repetition
 
