@@ -62,7 +62,7 @@ def adds_figures(earlier: str, later: str) -> bool:
     differ in what they count ("a two-year-old boy" / "a four-year-old boy",
     "REFERRALS 07/09/08 3145" / "... 08/07/08 3282"): the later one adds a fact,
     so it does not make the same point. On the held-out labelled pairs this
-    rule removes 1 of 33 restatements and 13 of 77 other pairs (labels/README.md).
+    rule removes 1 of 33 restatements and 13 of 77 other pairs.
     """
     a, b = figures_in(earlier), figures_in(later)
     return bool(a) and bool(b - a)
