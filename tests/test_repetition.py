@@ -94,3 +94,26 @@ def test_ordinary_sentences_are_not_quoted_speech(text):
     from detector.filler.repetition import is_quoted_speech
 
     assert not is_quoted_speech(text)
+
+
+CLOSING_RESTATES_LEDE = """The city council voted on Tuesday to close the Elm Street library at the end of the year, ending more than a century of service in the neighbourhood.
+
+The vote was 7 to 2. Council member Dana Ortiz, who voted against, said the building could be repaired for less than the city had claimed.
+
+Residents packed the chamber for three hours of public comment. Many brought children who use the library's after-school programme.
+
+The city estimates repairs at $4.2 million. A report commissioned by the library's friends group put the cost at $1.8 million.
+
+The closure takes effect on December 31. Books will move to the central branch, two miles away.
+
+So after more than a hundred years, the Elm Street library will close its doors at the end of the year, following Tuesday's council vote.
+"""
+
+
+def test_a_closing_paragraph_that_restates_the_lede_is_caught(detector):
+    report = detector.check(CLOSING_RESTATES_LEDE, checks=["filler"])
+    closing = report.sentences[-1]
+    flags = [f for f in report.flags_for(closing.index) if f.code == "filler.repetition"]
+    assert flags and list(flags[0].related) == [0]
+    # A reported human story otherwise: no sentence reads as generic filler.
+    assert not [f for f in report.flags if f.code == "filler.generic"]
