@@ -13,6 +13,7 @@ and a note).
 from __future__ import annotations
 
 import io
+import logging
 import re
 import unicodedata
 import warnings
@@ -122,6 +123,9 @@ def _in_article(text: str, article: _Article, byline: str | None) -> bool:
 
 # -- documents ---------------------------------------------------------------
 
+# A PDF line shorter than this share of the page's longest line ends a paragraph.
+_SHORT_LINE = 0.6
+
 
 @dataclass(frozen=True, slots=True)
 class ExtractedText:
@@ -192,6 +196,8 @@ def _pdf_text(data: bytes, name: str) -> str:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
+    # pypdf logs its repairs of damaged files ("EOF marker not found"); the user gets one clear message instead.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
@@ -212,17 +218,24 @@ def _pdf_text(data: bytes, name: str) -> str:
 
 
 def _unwrap_pdf_lines(page: str) -> str:
-    """PDF text comes as visual lines; join lines of one paragraph, keep blank lines between paragraphs."""
-    paragraphs = re.split(r"\n\s*\n", page)
-    joined = []
-    for paragraph in paragraphs:
-        lines = [line.strip() for line in paragraph.splitlines() if line.strip()]
-        text = ""
-        for line in lines:
+    """PDF text comes as visual lines: join the lines of a paragraph, one blank line between paragraphs.
+
+    A line well short of the page's full width ends its paragraph (a title, the
+    last line of a paragraph); so does a blank line where the PDF has one.
+    """
+    lines = [line.strip() for line in page.splitlines()]
+    full_width = max((len(line) for line in lines), default=0)
+    paragraphs: list[str] = []
+    text = ""
+    for line in lines:
+        if line:
             if text.endswith("-") and not text.endswith(" -"):
                 text += line  # a hyphenated compound broken at the line end
             else:
                 text = f"{text} {line}" if text else line
-        if text:
-            joined.append(text)
-    return "\n\n".join(joined)
+        if text and (not line or len(line) < _SHORT_LINE * full_width):
+            paragraphs.append(text)
+            text = ""
+    if text:
+        paragraphs.append(text)
+    return "\n\n".join(paragraphs)
