@@ -62,6 +62,11 @@ _identifier = None
 _lock = threading.Lock()
 
 
+def load_language_model() -> None:
+    """Read the identifier's model now (``Detector.load`` does), not on the first document."""
+    _get_identifier()
+
+
 def _get_identifier():
     global _identifier
     if _identifier is None:

@@ -20,7 +20,7 @@ from .decoding import decode_bytes
 from .encoders import DEFAULT_PROFILE, Encoder
 from .errors import ConfigError, DetectorError, InputError
 from .extract import DOCUMENT_FORMATS, PAGE_FORMAT, extract_document, looks_like_page, select_article, sniff_document_format
-from .language import SAMPLE_CHARS, LanguageGuess, identify_language, unsupported_note
+from .language import SAMPLE_CHARS, LanguageGuess, identify_language, load_language_model, unsupported_note
 from .report import FLAG_TYPES, Report
 from .segment import FORMATS, Document, segment, sniff_format
 
@@ -75,6 +75,7 @@ class Detector:
         store = ArtifactStore(models_dir)
         encoder = Encoder.load(profile, store)
         loaded = [cls_().load(store, profile) for cls_ in resolve_checks(checks)]
+        load_language_model()
         return cls(encoder, loaded, max_chars=max_chars)
 
     # -- public API ------------------------------------------------------
