@@ -107,3 +107,8 @@ def test_cli_reads_documents_in_a_folder_and_names_the_bad_one(tmp_path, validat
     assert reports[2]["meta"]["format"] == "plain", ".txt is read as plain text"
     for report in reports:
         validate_report(report)
+
+
+def test_a_document_read_as_text_says_what_it_is(fast_detector):
+    with pytest.raises(InputError, match=r"is a pdf file \(binary data, not text\); read it with format pdf"):
+        fast_detector.check(make_pdf(), format="plain")
