@@ -228,7 +228,7 @@ class Detector:
                 running = checks
             else:
                 document_vectors = np.zeros((count, self.encoder.dim), dtype=np.float32)
-                running = tuple(c for c in checks if getattr(c, "language_independent", False))
+                running = tuple(c for c in checks if c.language_independent)
             analysis = Analysis(item.document, document_vectors, self.profile)
             report = Report(item.document, source=item.source, profile=self.profile, checks=names)
             report.language = item.language.code if item.language is not None else None
