@@ -141,8 +141,8 @@ def detector_floor(profile: str) -> float:
 
 
 def test_a_name_that_opens_the_sentence_is_not_called_missing(fast_detector):
-    from detector.filler.generic import _describe
     from detector.filler.features import sentence_features
+    from detector.filler.generic import _describe
     from detector.segment import segment
 
     text = "Infrabel has begun an investigation into the crash."

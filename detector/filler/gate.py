@@ -159,7 +159,7 @@ def fit_gate(sentence_logits: np.ndarray, document_probabilities: np.ndarray, fl
             open_rows = flaggable & (p >= floor)
             candidates = np.unique(combined[open_rows & human])
             if len(candidates):
-                cut = _lowest_cut(candidates, lambda c: human_share((open_rows & (combined >= c))[human]) <= budget)
+                cut = _lowest_cut(candidates, lambda c, rows=open_rows, score=combined: human_share((rows & (score >= c))[human]) <= budget)
             else:  # no human sentence is open: every open sentence may be flagged
                 cut = float(combined[open_rows].min()) if open_rows.any() else 0.0
             flagged = open_rows & (combined >= cut)

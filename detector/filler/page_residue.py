@@ -52,7 +52,7 @@ class PageResidueList:
         return [m.group() for m in self._pattern.finditer(text)]
 
     @classmethod
-    def from_payload(cls, payload: dict) -> "PageResidueList":
+    def from_payload(cls, payload: dict) -> PageResidueList:
         phrases = [PagePhrase(p["phrase"], int(p["human_stories"]), int(p["machine_stories"])) for p in payload["phrases"]]
         return cls(phrases, payload.get("meta"))
 
