@@ -550,7 +550,7 @@ def train(store: ArtifactStore, profile: str, log=_log) -> dict:
             "sentence: CalibratedClassifierCV(sigmoid) over frozen StandardScaler+LogisticRegression(C="
             f"{C_SENTENCE}) on [sentence vector, {len(FEATURE_NAMES)} named features]; document: "
             "CalibratedClassifierCV(sigmoid, 5 folds grouped by story, ensemble=False) over HistGradientBoostingClassifier "
-            f"on {len(DOCUMENT_FEATURES)} document features of out-of-fold sentence logits"
+            f"on {len(DOCUMENT_FEATURES)} document features of out-of-fold sentence logits" + GATE_ESTIMATOR
         ),
         data=(
             f"../shared/data/ai_text {', '.join(f'{s}-train' for s in MODEL_SETS)} (English news; {len(tables['train'].docs)} documents, "
@@ -577,6 +577,9 @@ def train(store: ArtifactStore, profile: str, log=_log) -> dict:
 def gate_dev_table(profile: str, store: ArtifactStore | None = None, log=_log) -> SentenceTable:
     """Dev articles of every English news set: the human copy the gate must leave alone, the machine copy it should flag."""
     return load_tables(profile, splits=("dev",), sets=NEWS_SETS, store=store, log=log)["dev"]
+
+
+GATE_ESTIMATOR = "; sentence gate (detector/filler/gate.py) fitted on dev articles of the English news sets"
 
 
 def refit_gate(store: ArtifactStore, profile: str, log=_log) -> dict:
@@ -606,7 +609,7 @@ def refit_gate(store: ArtifactStore, profile: str, log=_log) -> dict:
         kind=entry.get("kind", "model"),
         check=entry.get("check", "generic"),
         profile=profile,
-        estimator=entry.get("estimator", "") + "; sentence gate (detector/filler/gate.py) fitted on dev articles of the English news sets",
+        estimator=entry.get("estimator", "").split(GATE_ESTIMATOR)[0] + GATE_ESTIMATOR,
         data=entry.get("data", ""),
         params=params,
         metrics=metrics,
