@@ -129,13 +129,30 @@ def test_filler_artifact_missing_from_manifest_is_a_clear_error(copied_models):
         Detector.load(profile="fast", checks=["generic"], models_dir=str(copied_models))
 
 
+@pytest.mark.parametrize("checks", [["generic"], ["stock_phrase"]])
+def test_a_filler_artifact_without_a_sentence_gate_is_a_clear_error(copied_models, checks):
+    import joblib
+
+    from detector.artifacts import ArtifactStore
+
+    store = ArtifactStore(copied_models)
+    name = "filler/fast.joblib"
+    artifact = joblib.load(copied_models / name)
+    artifact.pop("gate")
+    joblib.dump(artifact, copied_models / name)
+    store.record(name, **{k: v for k, v in store.entry(name).items() if k not in ("sha256", "bytes", "created", "versions")})
+    with pytest.raises(ArtifactError, match="detector train filler"):
+        Detector.load(profile="fast", checks=checks, models_dir=str(copied_models))
+
+
 def test_manifest_records_the_filler_artifacts():
     import json
 
     artifacts = json.loads((REPO / "models" / "manifest.json").read_text())["artifacts"]
     for profile in ("fast", "accurate"):
         entry = artifacts[f"filler/{profile}.joblib"]
-        assert entry["built_by"] == f"detector train filler --profile {profile}"
+        # The full recipe, or the sentence gate refitted over the shipped models.
+        assert entry["built_by"] in (f"detector train filler --profile {profile}", f"detector train filler --profile {profile} --gate-only")
         assert "train" in entry["data"] and entry["metrics"]["dev"]["documents_llmfake_newsgpt"]["auroc"] > 0.5
         assert entry["versions"]["scikit-learn"]
 

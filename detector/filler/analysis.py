@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..checks import Analysis
 from .features import SentenceFeatures, sentence_features
 from .model import eligible
+from .page_residue import find_page_residue
 from .residue import Residue, find_residue
 
 
@@ -31,3 +32,21 @@ def residue_by_sentence(analysis: Analysis) -> dict[int, list[Residue]]:
         return out
 
     return analysis.memo("filler.residue", compute)
+
+
+def page_residue_by_sentence(analysis: Analysis) -> dict[int, list[str]]:
+    """Page furniture a scraper left in each sentence that has some ("Media playback is not supported ...").
+
+    Kept apart from ``residue_by_sentence``: human pages carry it, so it is no
+    evidence of machine writing and the filler models never read it.
+    """
+
+    def compute(a: Analysis) -> dict[int, list[str]]:
+        out = {}
+        for s in a.sentences:
+            found = find_page_residue(s.clean)
+            if found:
+                out[s.index] = found
+        return out
+
+    return analysis.memo("filler.page_residue", compute)

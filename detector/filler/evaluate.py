@@ -16,12 +16,12 @@ from .train import (
     ARTIFACT,
     MODEL_SETS,
     SentenceTable,
-    _flag_rules,
     _log,
     binary_metrics,
     build_table,
     cached_table,
     document_matrix,
+    flagged_rows,
     spliced_table,
 )
 
@@ -98,12 +98,15 @@ def document_report(table: SentenceTable, p: np.ndarray) -> dict:
 
 
 def sentence_report(model: FillerModel, table: SentenceTable) -> dict:
-    """Sentence AUROC and the share of human sentences flagged at the default threshold, per data set."""
+    """Sentence AUROC and the share of sentences flagged as the checks flag them (gated), per data set.
+
+    ``*_over_threshold`` is the sentence model alone at its default threshold,
+    without the document gate: how the check flagged before the gate.
+    """
     from sklearn.metrics import roc_auc_score
 
-    logits = model.pipeline.decision_function(table.design)
-    rules = _flag_rules(table, model.artifact["phrase_min_ratio"])
-    generic = logits >= model.threshold_logit
+    rows = flagged_rows(model, table)
+    logits, generic, any_filler = rows["logits"], rows["generic"], rows["any"]
     datasets = np.array([table.docs[i].dataset for i in table.doc])
     out = {}
     groups = {"all": np.ones(len(logits), bool), "llmfake+newsgpt": np.isin(datasets, TARGET_SETS)}
@@ -115,10 +118,33 @@ def sentence_report(model: FillerModel, table: SentenceTable) -> dict:
         entry = {"sentences": int(labelled.sum()), "machine": int(machine.sum())}
         if machine.any() and human.any():
             entry["auroc"] = round(float(roc_auc_score(table.label[labelled], logits[labelled])), 4)
+        if machine.any():
             entry["machine_flagged_generic"] = round(float(generic[machine].mean()), 4)
+            entry["machine_over_threshold"] = round(float(rows["over_threshold"][machine].mean()), 4)
         if human.any():
             entry["human_flagged_generic"] = round(float(generic[human].mean()), 4)
-            entry["human_flagged_any_filler"] = round(float((generic | rules)[human].mean()), 4)
+            entry["human_flagged_stock_phrase"] = round(float(rows["stock_phrase"][human].mean()), 4)
+            entry["human_flagged_any_filler"] = round(float(any_filler[human].mean()), 4)
+            entry["human_over_threshold"] = round(float(rows["over_threshold"][human].mean()), 4)
+        out[name] = entry
+    return out
+
+
+def article_flag_report(model: FillerModel, table: SentenceTable) -> dict:
+    """What the sentence-level filler codes do to whole human news articles of the test split (and machine ones, for contrast)."""
+    rows = flagged_rows(model, table)
+    datasets = np.array([d.dataset for d in table.docs])
+    out = {}
+    for name, label in (("human", 0), ("machine", 1)):
+        docs = np.isin(datasets, NEWS_SETS) & (table.doc_labels() == label)
+        in_docs = docs[table.doc]
+        entry = {"articles": int(docs.sum()), "sentences": int(in_docs.sum())}
+        for code in ("generic", "stock_phrase"):
+            flagged = rows[code] & in_docs
+            per_article = np.bincount(table.doc[flagged], minlength=len(table.docs))[docs]
+            entry[f"{code}_share_of_sentences"] = round(float(flagged.sum() / max(in_docs.sum(), 1)), 4)
+            entry[f"{code}_flags_per_article"] = round(float(per_article.mean()) if len(per_article) else 0.0, 4)
+            entry[f"{code}_share_of_articles_flagged"] = round(float(np.mean(per_article > 0)) if len(per_article) else 0.0, 4)
         out[name] = entry
     return out
 
@@ -168,6 +194,7 @@ def evaluate(profile: str, limit: int | None = None, store: ArtifactStore | None
         "threshold": round(model.threshold, 4),
         "documents": document_report(tables["test"], p_test),
         "non_english_wiki_stress": document_report(tables["wiki"], p_wiki)["by_domain"],
+        "human_news_articles": article_flag_report(model, tables["test"]),
         "spliced_sentences": sentence_report(model, tables["spliced"]),
         "continuation_sentences_exact_labels": sentence_report(model, continuation),
         "examples": example_flags(profile, store),

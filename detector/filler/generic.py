@@ -11,20 +11,33 @@ groups that pushed the score up, with the words behind them.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from ..artifacts import ArtifactStore
 from ..checks import Analysis, Check, CheckResult, register
+from ..errors import ArtifactError
 from .analysis import eligible_features, residue_by_sentence
-from .features import SentenceFeatures, construction_label
-from .model import WORDING_GROUP, DocumentInput, FillerModel, contributions
+from .features import CONSTRUCTIONS, SentenceFeatures, zipf
+from .gate import reporting_reason
+from .model import WORDING_GROUP, DocumentInput, FillerModel, SentenceScores, contributions
 from .repetition import MEMO_KEY as REPETITION_MEMO_KEY
 from .repetition import Repetition
 
 # A group is named in the message when it adds at least this much to the logit.
 MIN_CONTRIBUTION = 0.15
 MAX_REASONS = 3
-_CONSTRUCTION_LABELS = {"this_noun_opener": '"This <noun> ..." opener'}
+
+
+def load_filler_model(store: ArtifactStore, profile: str) -> FillerModel:
+    name = f"filler/{profile}.joblib"
+    model = FillerModel(store.load_joblib(name))
+    if model.gate is None:
+        raise ArtifactError(f"{name} has no sentence gate (trained by an older version); run: detector train filler")
+    return model
 
 
 @register
@@ -35,23 +48,25 @@ class Generic(Check):
     scores_document = True
 
     def load(self, store: ArtifactStore, profile: str) -> "Generic":
-        self.model_ = FillerModel(store.load_joblib(f"filler/{profile}.joblib"))
+        self.model_ = load_filler_model(store, profile)
         # Repetition is one of the document model's inputs, whether or not its check runs.
         self.repetition_ = Repetition().load(store, profile)
         return self
 
     def run(self, analysis: Analysis) -> CheckResult:
-        features = eligible_features(analysis)
-        indexes = sorted(features)
-        vectors = np.nan_to_num(analysis.vectors)
-        scores = self.model_.score_sentences(indexes, [features[i] for i in indexes], vectors)
+        reading = filler_reading(analysis, self.model_, self.repetition_)
+        features, scores = reading.features, reading.scores
         flags = []
-        if indexes:
+        gate = self.model_.gate
+        if scores.indexes:
             parts, names = contributions(self.model_.pipeline, scores.design, self.model_.vector_dim)
-            for row, (index, probability) in enumerate(zip(indexes, scores.probabilities)):
-                if probability < self.model_.threshold:
+            cut = gate.sentence_cut(reading.document_probability)
+            passing = gate.allows(scores.logits, reading.document_probability)
+            for row, (index, probability) in enumerate(zip(scores.indexes, scores.probabilities)):
+                if not passing[row] or reporting_reason(analysis.sentences[index].clean):
                     continue
-                reasons = explain(parts[row], names, features[index])
+                text = analysis.sentences[index].clean
+                reasons = explain(parts[row], names, features[index], text)
                 message = "Reads as generic, machine-written copy: " + "; ".join(r for _, r in reasons)
                 flags.append(
                     self.flag(
@@ -60,19 +75,41 @@ class Generic(Check):
                         probability,
                         message,
                         drivers=[{"group": g, "contribution": round(float(c), 3)} for g, c in _top(parts[row], names)],
-                        threshold=round(self.model_.threshold, 4),
+                        threshold=round(self.model_.probability_at(cut), 4),
+                        document_score=round(reading.document_probability, 4),
                     )
                 )
-        residue = len(residue_by_sentence(analysis))
-        repeated = len(analysis.memo(REPETITION_MEMO_KEY, self.repetition_.find))
+        return CheckResult(flags, score=reading.document_probability)
+
+
+@dataclass(slots=True)
+class FillerReading:
+    """The filler models' view of one document, shared by the checks that need it."""
+
+    features: dict  # SentenceFeatures by sentence index (eligible sentences)
+    scores: SentenceScores
+    document_probability: float
+
+
+def filler_reading(analysis: Analysis, model: FillerModel, repetition: Repetition) -> FillerReading:
+    """Sentence scores and the document's filler probability, computed once per document."""
+
+    def compute(a: Analysis) -> FillerReading:
+        features = eligible_features(a)
+        indexes = sorted(features)
+        scores = model.score_sentences(indexes, [features[i] for i in indexes], np.nan_to_num(a.vectors))
+        residue = len(residue_by_sentence(a))
+        repeated = len(a.memo(REPETITION_MEMO_KEY, repetition.find))
         item = DocumentInput(
             scores.logits,
-            np.vstack([features[i].values for i in indexes]) if indexes else np.zeros((0, len(self.model_.artifact["feature_names"]))),
+            np.vstack([features[i].values for i in indexes]) if indexes else np.zeros((0, len(model.artifact["feature_names"]))),
             np.array([features[i].words for i in indexes], dtype=np.float64),
             residue,
             repeated,
         )
-        return CheckResult(flags, score=self.model_.document_probability(item))
+        return FillerReading(features, scores, model.document_probability(item))
+
+    return analysis.memo("filler.reading", compute)
 
 
 def _top(parts: np.ndarray, names: list[str]) -> list[tuple[str, float]]:
@@ -80,13 +117,13 @@ def _top(parts: np.ndarray, names: list[str]) -> list[tuple[str, float]]:
     return [(names[j], float(parts[j])) for j in order if parts[j] >= MIN_CONTRIBUTION]
 
 
-def explain(parts: np.ndarray, names: list[str], feats: SentenceFeatures) -> list[tuple[str, str]]:
-    """The groups that pushed the score up, each as a short phrase with its evidence."""
+def explain(parts: np.ndarray, names: list[str], feats: SentenceFeatures, text: str = "") -> list[tuple[str, str]]:
+    """The groups that pushed the score up, each as a short phrase with its evidence (found in ``text``)."""
     reasons = []
     for group, _ in _top(parts, names):
-        text = _describe(group, feats)
-        if text:
-            reasons.append((group, text))
+        described = _describe(group, feats, text)
+        if described:
+            reasons.append((group, described))
         if len(reasons) >= MAX_REASONS:
             break
     if not reasons:
@@ -94,22 +131,57 @@ def explain(parts: np.ndarray, names: list[str], feats: SentenceFeatures) -> lis
     return reasons
 
 
+def _construction_text(name: str, text: str) -> str | None:
+    match = CONSTRUCTIONS[name][0].search(text) if text else None
+    if match is None:
+        return None
+    words = " ".join(match.group().strip(" ,").split())
+    if len(words) > 60:
+        words = words[:28].rstrip() + " … " + words[-28:].lstrip()
+    return f'"{words}"'
+
+
+def _has_name(text: str) -> bool:
+    """A capitalised word that may be a name, the first word included ("Infrabel has begun ...", "Smith's actions ...").
+
+    For the first word, capitals prove nothing: it may be a name unless it is a
+    function word or one of the commonest English words. The doubt goes to
+    "it may be a name", so that the message never claims a name is missing.
+    """
+    first = _FIRST_WORD.match(text)
+    if first:
+        word = re.sub(r"['’]s$", "", first.group(1)).lower()
+        if word not in _STOP_WORDS and zipf(word) < NAME_ZIPF:
+            return True
+    return bool(_INNER_CAPITAL.search(text))
+
+
+# wordfreq's Zipf scale: "the" 7.7, "however" 5.6, "china" 5.1, "smith" 4.9, "crash" 4.6.
+NAME_ZIPF = 5.5
+_STOP_WORDS = frozenset(ENGLISH_STOP_WORDS)
+_FIRST_WORD = re.compile(r"\W*([A-Z][\w'’-]*)")
+_INNER_CAPITAL = re.compile(r"(?<=[\w,;:)] )[A-Z][a-z]")
+
+
 def _quoted(words: list[str], limit: int = 3) -> str:
     return ", ".join(f'"{w}"' for w in list(dict.fromkeys(words))[:limit])
 
 
-def _describe(group: str, feats: SentenceFeatures) -> str | None:
+def _describe(group: str, feats: SentenceFeatures, text: str = "") -> str | None:
     if group == WORDING_GROUP:
         return "wording typical of machine-written news"
     if group == "stock" and feats.stock:
         best = max(feats.stock, key=lambda h: h.phrase.ratio)
         return f'stock phrase "{best.phrase.phrase}" ({best.phrase.ratio:.0f}x more common in machine-written news)'
     if group == "specificity":
+        # Only what is visibly absent: a name the feature count skipped (the first
+        # word) or a source it cannot read would make "no names" or "no
+        # attribution" a false claim, so names are read again here and
+        # attribution is never claimed missing (attributed sentences are not flagged).
         s = feats.specific
-        missing = [label for key, label in (("names", "names"), ("numbers", "numbers"), ("dates", "dates"), ("quotes", "quotes"))
-                   if not s.get(key)]
-        if not s.get("attributions"):
-            missing.append("attribution")
+        missing = [label for key, label in (("numbers", "numbers"), ("dates", "dates"), ("quotes", "quotes")) if not s.get(key)]
+        if not s.get("names") and not _has_name(text):
+            missing.insert(0, "names")
         if len(missing) >= 4:
             return "nothing specific (no " + ", ".join(missing[:-1]) + " or " + missing[-1] + ")"
         if missing:
@@ -122,7 +194,10 @@ def _describe(group: str, feats: SentenceFeatures) -> str | None:
     if group == "abstraction" and feats.abstract:
         return f"abstract nouns ({_quoted(feats.abstract)})"
     if group == "construction" and feats.constructions:
-        return "construction " + ", ".join(_CONSTRUCTION_LABELS.get(c) or construction_label(c) for c in feats.constructions[:2])
+        # Quote the words that matched, so the claim can be checked at a glance.
+        found = [_construction_text(c, text) for c in feats.constructions]
+        found = [f for f in found if f]
+        return "construction " + ", ".join(found[:2]) if found else None
     if group == "length":
         # The model learns which lengths machine copy favours; it is not "too long".
         return f"a length typical of machine-written sentences ({feats.words} words)"

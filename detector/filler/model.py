@@ -20,6 +20,7 @@ import numpy as np
 
 from ..scoring import decision_function, probability_function
 from .features import FEATURE_GROUPS, FEATURE_NAMES
+from .gate import SentenceGate
 
 ELIGIBLE_KINDS = ("sentence", "list_item")
 MIN_WORDS = 4
@@ -162,6 +163,8 @@ class FillerModel:
         self.threshold_logit = float(artifact["threshold_logit"])
         self.document_model = artifact["document_model"]
         self.vector_dim = int(artifact["vector_dim"])
+        # When a sentence score becomes a flag (fitted on dev; absent from models refitted only for evaluation).
+        self.gate = SentenceGate(**artifact["gate"]) if artifact.get("gate") else None
         if tuple(artifact["feature_names"]) != FEATURE_NAMES or tuple(artifact["document_features"]) != DOCUMENT_FEATURES:
             raise ValueError("the filler artifact was trained with other features than this code computes; retrain it")
         width = self.vector_dim + len(FEATURE_NAMES)
@@ -175,6 +178,13 @@ class FillerModel:
             return SentenceScores([], empty, empty, [], np.zeros((0, self.vector_dim + len(FEATURE_NAMES))))
         design = sentence_design(vectors[indexes], np.vstack([f.values for f in feats]))
         return SentenceScores(indexes, self._logits(design), self._probabilities(design), feats, design)
+
+    def probability_at(self, sentence_logit: float) -> float:
+        """The calibrated sentence probability at a sentence logit (1.0 where no logit is enough)."""
+        if not np.isfinite(sentence_logit):
+            return 1.0
+        calibrator = self.sentence_model.calibrated_classifiers_[0].calibrators[0]
+        return float(calibrator.predict(np.array([sentence_logit]))[0])
 
     def document_probability(self, item: DocumentInput) -> float:
         return float(self.document_probabilities(document_features(item, self.threshold_logit).reshape(1, -1))[0])

@@ -65,8 +65,10 @@ HUMAN_SENTENCE_BUDGET = 0.045
 
 # The stock-phrase flag's own part of that budget (a phrase alone flags a sentence).
 STOCK_PHRASE_BUDGET = 0.01
-
-
+# filler.generic flags (after the gate: document agreement, reporting left alone) on
+# human news sentences: the editor-judged target, at most 1%, held by the 95th
+# percentile over bootstrap resamples of the dev articles (detector/filler/gate.py).
+GENERIC_HUMAN_BUDGET = 0.01
 ARTIFACT = "filler/{profile}.joblib"
 
 
@@ -359,8 +361,13 @@ def _phrase_list_digest(phrases: StockPhraseList) -> str:
 
 
 def fit(train: SentenceTable, dev: SentenceTable, phrases: StockPhraseList, phrase_min_ratio: float,
-        c: float = C_SENTENCE, folds: int = N_FOLDS, log=_log) -> dict:
-    """Fit every trained part on ``train``, calibrate and choose thresholds on ``dev``; returns the artifact dict."""
+        c: float = C_SENTENCE, folds: int = N_FOLDS, log=_log, dev_documents: SentenceTable | None = None) -> dict:
+    """Fit every trained part on ``train``, calibrate and choose thresholds on ``dev``; returns the artifact dict.
+
+    With ``dev_documents`` (the dev split's articles) the sentence gate is fitted
+    too (``detector/filler/gate.py``); without it the artifact has none and
+    serves evaluation only (leave-one-generator-out, transfer).
+    """
     log(f"sentence model on {int((train.label >= 0).sum())} labelled train sentences")
     oof = out_of_fold_logits(train, c, folds=folds, log=log)
     pipeline = fit_sentence_pipeline(train, c)
@@ -374,6 +381,10 @@ def fit(train: SentenceTable, dev: SentenceTable, phrases: StockPhraseList, phra
     log("document model")
     x_train = document_matrix(train, oof, threshold_logit)
     document_model = fit_document_model(x_train, train.docs, log=log)
+    gate, gate_table = None, None
+    if dev_documents is not None:
+        log("sentence gate on dev articles")
+        gate, gate_table = fit_sentence_gate(pipeline, document_model, threshold_logit, dev_documents)
     return {
         "sentence_pipeline": pipeline,
         "sentence_model": calibrated,
@@ -386,7 +397,51 @@ def fit(train: SentenceTable, dev: SentenceTable, phrases: StockPhraseList, phra
         "phrase_min_ratio": phrase_min_ratio,
         "phrase_list": _phrase_list_digest(phrases),
         "_oof_train_logits": oof,
+        "gate": gate.to_dict() if gate else None,
+        "gate_grid": gate_table,
     }
+
+
+def reporting_rows(table: SentenceTable) -> np.ndarray:
+    """Whether each row is specific reporting (a quote, an attribution, a figure or date, named people): never generic filler."""
+    from .gate import reporting_reason
+
+    return np.array([reporting_reason(table.docs[d].sentences[i].clean) is not None
+                     for d, i in zip(table.doc, table.position)], dtype=bool)
+
+
+def row_document_probabilities(pipeline, document_model, threshold_logit: float, table: SentenceTable) -> np.ndarray:
+    """Each row's document filler probability, as the check computes it."""
+    logits = pipeline.decision_function(table.design)
+    x = document_matrix(table, logits, threshold_logit)
+    with _single_openmp_thread():
+        p_doc = document_model.predict_proba(x)[:, 1]
+    return p_doc[table.doc]
+
+
+def _single_openmp_thread():
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(1)
+
+
+def fit_sentence_gate(pipeline, document_model, threshold_logit: float, dev: SentenceTable):
+    """The gate (detector/filler/gate.py) on dev articles: human news sentences within budget, most machine sentences caught."""
+    from .gate import fit_gate
+
+    logits = pipeline.decision_function(dev.design)
+    p_rows = row_document_probabilities(pipeline, document_model, threshold_logit, dev)
+    human, machine = _article_rows(dev)
+    return fit_gate(logits, p_rows, ~reporting_rows(dev), human, machine, dev.doc, GENERIC_HUMAN_BUDGET,
+                    sentence_min=threshold_logit)
+
+
+def _article_rows(table: SentenceTable) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of human news articles, and rows of machine-written articles of the target sets (by the article's label:
+    the human prefix of a machine continuation is part of a machine article)."""
+    datasets = np.array([table.docs[i].dataset for i in table.doc])
+    article_label = table.doc_labels()[table.doc]
+    return (article_label == 0) & np.isin(datasets, NEWS_SETS), (article_label == 1) & np.isin(datasets, TARGET_SETS)
 
 
 def _calibrated_at(calibrated, threshold_logit: float) -> float:
@@ -478,10 +533,10 @@ def train(store: ArtifactStore, profile: str, log=_log) -> dict:
     phrases = shipped_phrases()
     phrase_min_ratio = float(phrases.meta["flag_min_ratio"])
     # Calibration and threshold read exactly labelled sentences: the spliced dev articles.
-    artifact = fit(tables["train"], spliced_dev, phrases, phrase_min_ratio, log=log)
+    artifact = fit(tables["train"], spliced_dev, phrases, phrase_min_ratio, log=log, dev_documents=gate_dev_table(profile, store, log))
     artifact.pop("_oof_train_logits")  # training-time diagnostics, not shipped
     model = FillerModel(artifact)
-    metrics = {"dev": dev_metrics(model, tables["dev"], spliced_dev)}
+    metrics = {"dev": dev_metrics(model, tables["dev"], spliced_dev, gate_dev_table(profile, store, log))}
     name = ARTIFACT.format(profile=profile)
     (store.root / "filler").mkdir(parents=True, exist_ok=True)
     joblib.dump({**artifact, "profile": profile, "seed": SEED}, store.root / name)
@@ -495,7 +550,7 @@ def train(store: ArtifactStore, profile: str, log=_log) -> dict:
             "sentence: CalibratedClassifierCV(sigmoid) over frozen StandardScaler+LogisticRegression(C="
             f"{C_SENTENCE}) on [sentence vector, {len(FEATURE_NAMES)} named features]; document: "
             "CalibratedClassifierCV(sigmoid, 5 folds grouped by story, ensemble=False) over HistGradientBoostingClassifier "
-            f"on {len(DOCUMENT_FEATURES)} document features of out-of-fold sentence logits"
+            f"on {len(DOCUMENT_FEATURES)} document features of out-of-fold sentence logits" + GATE_ESTIMATOR
         ),
         data=(
             f"../shared/data/ai_text {', '.join(f'{s}-train' for s in MODEL_SETS)} (English news; {len(tables['train'].docs)} documents, "
@@ -510,6 +565,8 @@ def train(store: ArtifactStore, profile: str, log=_log) -> dict:
             "threshold": round(artifact["threshold"], 4),
             "threshold_logit": round(artifact["threshold_logit"], 4),
             "phrase_min_ratio": phrase_min_ratio,
+            "generic_human_budget": GENERIC_HUMAN_BUDGET,
+            "gate": {k: round(v, 4) for k, v in artifact["gate"].items()},
         },
         metrics=metrics,
         built_by=f"detector train filler --profile {profile}",
@@ -517,8 +574,64 @@ def train(store: ArtifactStore, profile: str, log=_log) -> dict:
     return metrics
 
 
-def dev_metrics(model: FillerModel, dev: SentenceTable, spliced: SentenceTable) -> dict:
-    """Document metrics on dev (target sets) and sentence metrics on spliced dev articles."""
+def gate_dev_table(profile: str, store: ArtifactStore | None = None, log=_log) -> SentenceTable:
+    """Dev articles of every English news set: the human copy the gate must leave alone, the machine copy it should flag."""
+    return load_tables(profile, splits=("dev",), sets=NEWS_SETS, store=store, log=log)["dev"]
+
+
+GATE_ESTIMATOR = "; sentence gate (detector/filler/gate.py) fitted on dev articles of the English news sets"
+
+
+def refit_gate(store: ArtifactStore, profile: str, log=_log) -> dict:
+    """Fit only the sentence gate on dev, over the shipped sentence and document models, and rewrite the artifact.
+
+    The sentence and document models stay exactly as shipped (their test
+    metrics do not move); ``train`` fits the same gate after fitting them.
+    """
+    import joblib
+
+    name = ARTIFACT.format(profile=profile)
+    artifact = dict(store.load_joblib(name))
+    dev_documents = gate_dev_table(profile, store, log)
+    log("sentence gate on dev articles (shipped sentence and document models)")
+    gate, grid = fit_sentence_gate(artifact["sentence_pipeline"], artifact["document_model"], float(artifact["threshold_logit"]),
+                                   dev_documents)
+    artifact.update(gate=gate.to_dict(), gate_grid=grid)
+    model = FillerModel(artifact)
+    tables = load_tables(profile, splits=("dev",), store=store, log=log)
+    metrics = {"dev": dev_metrics(model, tables["dev"], spliced_table("dev", profile, store), dev_documents)}
+    joblib.dump(artifact, store.root / name)
+    entry = store.entry(name)
+    params = {**entry.get("params", {}), "generic_human_budget": GENERIC_HUMAN_BUDGET,
+              "gate": {k: round(v, 4) for k, v in gate.to_dict().items()}}
+    store.record(
+        name,
+        kind=entry.get("kind", "model"),
+        check=entry.get("check", "generic"),
+        profile=profile,
+        estimator=entry.get("estimator", "").split(GATE_ESTIMATOR)[0] + GATE_ESTIMATOR,
+        data=entry.get("data", ""),
+        params=params,
+        metrics=metrics,
+        built_by=f"detector train filler --profile {profile} --gate-only",
+    )
+    return metrics
+
+
+def flagged_rows(model: FillerModel, table: SentenceTable) -> dict[str, np.ndarray]:
+    """Per row, what the checks flag: generic (gated), stock phrase (above the document floor), any filler rule or generic."""
+    col = {n: i for i, n in enumerate(FEATURE_NAMES)}
+    logits = model.pipeline.decision_function(table.design)
+    p_rows = row_document_probabilities(model.pipeline, model.document_model, model.threshold_logit, table)
+    generic = model.gate.allows_rows(logits, p_rows) & ~reporting_rows(table)
+    stock = (table.features[:, col["stock_log_ratio"]] >= np.log(model.artifact["phrase_min_ratio"])) & (p_rows >= model.gate.document_floor)
+    rules = (table.features[:, col["template_residue"]] > 0) | (table.features[:, col["tautology"]] > 0) | stock
+    return {"logits": logits, "generic": generic, "stock_phrase": stock, "any": generic | rules,
+            "over_threshold": logits >= model.threshold_logit}
+
+
+def dev_metrics(model: FillerModel, dev: SentenceTable, spliced: SentenceTable, news_dev: SentenceTable | None = None) -> dict:
+    """Document metrics on dev (target sets), sentence metrics on spliced dev articles, the gate's flags on dev articles."""
     from sklearn.metrics import roc_auc_score
 
     logits = model.pipeline.decision_function(dev.design)
@@ -526,15 +639,20 @@ def dev_metrics(model: FillerModel, dev: SentenceTable, spliced: SentenceTable) 
     y = dev.doc_labels()
     datasets = np.array([d.dataset for d in dev.docs])
     target = np.isin(datasets, TARGET_SETS)
-    s_logits = model.pipeline.decision_function(spliced.design)
+    spliced_flags = flagged_rows(model, spliced)
+    news_dev = news_dev if news_dev is not None else dev
+    dev_flags = flagged_rows(model, news_dev)
     labelled = spliced.label >= 0
-    rules = _flag_rules(spliced, model.artifact["phrase_min_ratio"])
     human = spliced.label == 0
+    dev_human, dev_machine = _article_rows(news_dev)
     return {
         "documents_llmfake_newsgpt": binary_metrics(y[target], p[target]),
-        "spliced_sentence_auroc": round(float(roc_auc_score(spliced.label[labelled], s_logits[labelled])), 4),
-        "spliced_human_sentences_flagged_generic": round(float(np.mean(s_logits[human] >= model.threshold_logit)), 4),
-        "spliced_human_sentences_flagged_any": round(float(np.mean((s_logits >= model.threshold_logit)[human] | rules[human])), 4),
+        "spliced_sentence_auroc": round(float(roc_auc_score(spliced.label[labelled], spliced_flags["logits"][labelled])), 4),
+        "spliced_human_sentences_flagged_generic": round(float(np.mean(spliced_flags["generic"][human])), 4),
+        "spliced_human_sentences_flagged_any": round(float(np.mean(spliced_flags["any"][human])), 4),
+        "dev_human_news_sentences_flagged_generic": round(float(np.mean(dev_flags["generic"][dev_human])), 4),
+        "dev_human_news_sentences_flagged_stock_phrase": round(float(np.mean(dev_flags["stock_phrase"][dev_human])), 4),
+        "dev_machine_sentences_flagged_generic_llmfake_newsgpt": round(float(np.mean(dev_flags["generic"][dev_machine])), 4),
     }
 
 
@@ -542,10 +660,17 @@ def dev_metrics(model: FillerModel, dev: SentenceTable, spliced: SentenceTable) 
 @commands.train_profiles
 @commands.models_directory
 @click.option("--skip-phrases", is_flag=True, help="Keep the shipped stock-phrase list instead of mining it again.")
-def train_command(profiles, models_dir, skip_phrases) -> None:
+@click.option("--gate-only", is_flag=True,
+              help="Refit only the sentence gate on dev over the shipped sentence and document models (keeps the phrase list).")
+def train_command(profiles, models_dir, skip_phrases, gate_only) -> None:
     """Mine the stock phrases and fit the filler sentence and document models (train split, fixed seed)."""
     from . import train_phrases
 
+    if gate_only:
+        store = ArtifactStore(models_dir)
+        for profile in commands.each_profile(profiles):
+            click.echo(json.dumps({"profile": profile, **refit_gate(store, profile)}, indent=2))
+        return
     if not skip_phrases:
         path = train_phrases.write(train_phrases.mine())
         _log(f"stock phrases written to {path}")
