@@ -7,5 +7,6 @@ from . import repetition  # noqa: E402,F401
 from . import generic, stock_phrase, tautology, template_residue  # noqa: E402,F401
 from . import figures  # noqa: E402,F401
 from . import contradiction  # noqa: E402,F401
+from .. import integrity  # noqa: E402,F401
 
 __all__ = ["GROUP_FLAG_TYPES", "Analysis", "Check", "CheckResult", "register", "registered_checks", "resolve_checks"]

@@ -21,7 +21,12 @@ from ..segment import Document
 
 # A group is what users switch on and off (--checks filler,figures); each group's
 # flags carry one type in the report.
-GROUP_FLAG_TYPES = {"filler": "filler", "contradiction": "contradiction", "figures": "unsupported_figure"}
+GROUP_FLAG_TYPES = {
+    "filler": "filler",
+    "contradiction": "contradiction",
+    "figures": "unsupported_figure",
+    "integrity": "integrity",
+}
 
 
 @dataclass(slots=True)
