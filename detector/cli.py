@@ -235,6 +235,7 @@ from .training import contradictions as _contradictions  # noqa: E402
 from .training import figures as _figures  # noqa: E402
 from .training import filler as _filler  # noqa: E402
 from .training import repetition as _repetition  # noqa: E402
+from . import evidence as _evidence  # noqa: E402
 
 main.add_command(_batch_command, "batch")
 main.add_command(_server.serve_command, "serve")
@@ -246,6 +247,7 @@ train.add_command(_figures.train_command, "figures")
 evaluate.add_command(_figures.eval_command, "figures")
 train.add_command(_contradictions.train_command, "contradictions")
 evaluate.add_command(_contradictions.eval_command, "contradictions")
+train.add_command(_evidence.train_command(), "evidence")
 
 
 if __name__ == "__main__":  # pragma: no cover

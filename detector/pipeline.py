@@ -18,6 +18,8 @@ from .checks import Analysis, Check, resolve_checks
 from .checks.base import GROUP_FLAG_TYPES
 from .decoding import decode_bytes
 from .encoders import DEFAULT_PROFILE, Encoder
+from . import evidence
+from .evidence import LengthCalibration
 from .errors import ConfigError, DetectorError, InputError
 from .report import FLAG_TYPES, Report
 from .segment import FORMATS, Document, segment
@@ -43,10 +45,20 @@ class Detector:
     >>> report.to_json()                                # doctest: +SKIP
     """
 
-    def __init__(self, encoder: Encoder, checks: Sequence[Check], *, max_chars: int = DEFAULT_MAX_CHARS):
+    def __init__(
+        self,
+        encoder: Encoder,
+        checks: Sequence[Check],
+        *,
+        max_chars: int = DEFAULT_MAX_CHARS,
+        evidence: LengthCalibration | None = None,
+    ):
         self.encoder = encoder
         self.checks = tuple(checks)
         self.max_chars = max_chars
+        # How much text a document score needs and what it means by length (detector.evidence);
+        # without it only documents with no running text at all go unscored.
+        self.evidence = evidence
 
     @property
     def profile(self) -> str:
@@ -68,7 +80,11 @@ class Detector:
         store = ArtifactStore(models_dir)
         encoder = Encoder.load(profile, store)
         loaded = [cls_().load(store, profile) for cls_ in resolve_checks(checks)]
-        return cls(encoder, loaded, max_chars=max_chars)
+        calibration = None
+        name = evidence.ARTIFACT.format(profile=profile)
+        if store.has(name):
+            calibration = LengthCalibration.from_dict(store.load_json(name))
+        return cls(encoder, loaded, max_chars=max_chars, evidence=calibration)
 
     # -- public API ------------------------------------------------------
 
@@ -184,5 +200,6 @@ class Detector:
                 report.extras.update(result.extras)
                 if check.scores_document and result.score is not None:
                     report.scores[GROUP_FLAG_TYPES[check.group]] = float(result.score)
+            evidence.apply(report, self.evidence)
             reports.append(report)
         return reports
