@@ -22,6 +22,7 @@ reports the curve on the test splits.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from typing import Iterable, Sequence
@@ -41,6 +42,11 @@ FILLER_FLAG_CODES = ("filler.generic",)
 # is mostly human, so they would blur what length alone does to the score.
 CONTINUATION_SETS = ("xsum-fastdetect",)
 MIN_HUMAN_PER_BUCKET = 40
+DATA_DESCRIPTION = (
+    "English news dev splits (llmfake, newsgpt news, xsum-detectrl, xsum-fastdetect; the machine texts of "
+    "xsum-fastdetect left out, they open with human words), "
+    f"first k sentences for k in {[k for k in PREFIX_SENTENCES if k]} and whole"
+)
 
 
 def eligible_words(document) -> int:
@@ -189,11 +195,31 @@ def curve(rows: list[dict], score_key: str = "score", edges: Sequence[int] = WOR
     return out
 
 
+def measurable(rows: Iterable[dict]) -> list[dict]:
+    """Prefixes that measure what length does: every human one, machine ones not continuing a human opening."""
+    return [r for r in rows if r["label"] == "human" or r["dataset"] not in CONTINUATION_SETS]
+
+
+def cached_prefix_scores(detector, split: str, store) -> list[dict]:
+    """``prefix_scores`` of the English news of ``split``, kept in ``.cache/evidence/`` per filler model."""
+    from .training.corpus import CACHE
+    from .training.data import news_rows
+
+    digest = store.entry(f"filler/{detector.profile}.joblib")["sha256"][:16]
+    path = CACHE / "evidence" / f"prefix-{detector.profile}-{split}-{digest}.jsonl"
+    if path.exists():
+        return [json.loads(line) for line in path.open(encoding="utf-8")]
+    rows = prefix_scores(detector, list(news_rows(split)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return rows
+
+
 def fit(rows: list[dict]) -> LengthCalibration:
     """The length shift and the minimum length, from dev prefix scores."""
     from sklearn.isotonic import IsotonicRegression
 
-    rows = [r for r in rows if r["score"] is not None and r["words"] > 0 and r["dataset"] not in CONTINUATION_SETS]
+    rows = measurable(r for r in rows if r["score"] is not None and r["words"] > 0)
     whole_human = np.array([r["score"] for r in rows if r["k"] is None and r["label"] == "human"])
     human_rate = float(np.mean(whole_human >= 0.5))
     centres, needed = [], []
@@ -225,15 +251,12 @@ def choose_min_words(rows: list[dict], score_key: str = "adjusted", edges: Seque
 
 def train(store, profile: str) -> dict:
     """Fit the length recalibration of ``profile`` on the dev splits and write it to the store."""
-    import json
-
     from .pipeline import Detector
-    from .training.data import news_rows
 
     detector = Detector.load(profile=profile, checks=["filler"], models_dir=str(store.root))
-    rows = prefix_scores(detector, list(news_rows("dev")))
+    rows = cached_prefix_scores(detector, "dev", store)
     calibration = fit(rows)
-    kept = [r for r in rows if r["score"] is not None and r["dataset"] not in CONTINUATION_SETS]
+    kept = measurable(r for r in rows if r["score"] is not None)
     adjusted = [dict(r, adjusted=float(calibration.adjust(r["score"], r["words"])[0])) for r in kept]
     name = ARTIFACT.format(profile=profile)
     path = store.root / name
@@ -245,8 +268,7 @@ def train(store, profile: str) -> dict:
         "raw_by_words": curve(kept, "score"),
         "adjusted_by_words": curve(adjusted, "adjusted"),
     }
-    store.record(name, data="English news dev splits (llmfake, newsgpt news, xsum-detectrl, xsum-fastdetect), "
-                 f"first k sentences for k in {[k for k in PREFIX_SENTENCES if k]} and whole", metrics=metrics,
+    store.record(name, data=DATA_DESCRIPTION, metrics=metrics,
                  command=f"detector train evidence --profile {profile}")
     return {"min_words": calibration.min_words, **calibration.to_dict(), "metrics": metrics}
 
