@@ -194,6 +194,8 @@ def _print_text(report, color: bool | None) -> None:
         click.echo(f"{source}:{line}:{column}: {code} {flag.message} {score}", color=color)
     scores = ", ".join(f"{k}={'n/a' if v is None else f'{v:.2f}'}" for k, v in report.scores.items())
     click.echo(click.style(f"{source}: document scores: {scores}", dim=True), err=True, color=color)
+    for note in report.document.notes if report.document is not None else ():
+        click.echo(click.style(f"{source}: note: {note}", dim=True), err=True, color=color)
 
 
 @main.command()
