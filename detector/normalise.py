@@ -170,13 +170,44 @@ def _apply(text: str, edits: list[Change]) -> Normalised:
 
 def _character_edits(text: str) -> list[Change]:
     edits = []
-    for match in _NEEDS_A_LOOK.finditer(text):
-        for i in range(match.start(), match.end()):
-            ch = text[i]
-            kind, replacement = _character_kind(text, i, ch)
-            if kind is not None:
-                edits.append(Change(i, i + 1, kind, ch, replacement))
+    basic, astral = _changeable()
+    matches = basic.finditer(text)
+    if _ASTRAL.search(text):
+        matches = sorted([*matches, *astral.finditer(text)], key=lambda m: m.start())
+    for match in matches:
+        i = match.start()
+        ch = text[i]
+        kind, replacement = _character_kind(text, i, ch)
+        if kind is not None:
+            edits.append(Change(i, i + 1, kind, ch, replacement))
     return edits
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
+@lru_cache(maxsize=1)
+def _changeable() -> tuple[re.Pattern, re.Pattern]:
+    """Every character ``_character_kind`` may change, as character classes (a scan in C, not Python).
+
+    Two classes: one of the Basic Multilingual Plane, which the regex engine tests
+    in constant time, and one of the other planes, only searched when the text has
+    such characters.
+    """
+    fixed = _ALWAYS_INVISIBLE | _JOINERS | _BIDI | _SPACES | _LINE_SEPARATORS | {_SOFT_HYPHEN}
+    codes = {ord(ch) for ch in fixed} | set(_TAGS)
+    codes |= {c for c in range(0xA0, 0x30000) if _compatibility_form(chr(c)) is not None}
+    ranges: list[list[int]] = []
+    for code in sorted(codes):
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+
+    def character_class(spans: list[list[int]]) -> re.Pattern:
+        return re.compile("[" + "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in spans) + "]")
+
+    return character_class([r for r in ranges if r[1] < 0x10000]), character_class([r for r in ranges if r[0] >= 0x10000])
 
 
 def _character_kind(text: str, i: int, ch: str) -> tuple[str | None, str]:
@@ -213,7 +244,7 @@ def _shapes_with_joiner(ch: str) -> bool:
     return category.startswith(("L", "M")) and not unicodedata.name(ch, "").startswith("LATIN")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=None)
 def _compatibility_form(ch: str) -> str | None:
     decomposition = unicodedata.decomposition(ch)
     if not decomposition.startswith("<"):
