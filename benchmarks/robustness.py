@@ -41,7 +41,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from detector.evidence import CONTINUATION_SETS  # noqa: E402
+from detector.artifacts import ArtifactStore  # noqa: E402
+from detector.evidence import ARTIFACT, CONTINUATION_SETS, LengthCalibration, eligible_words  # noqa: E402
 from detector.pipeline import Detector  # noqa: E402
 from detector.training.data import news_rows, stable_fraction  # noqa: E402
 
@@ -127,38 +128,64 @@ def tpr_at(clean_human: np.ndarray, machine: np.ndarray, fpr: float) -> float:
     return float(np.mean(machine > threshold))
 
 
-def run_profile(profile: str, docs: list[dict], args, *, length_rule: bool = True) -> list[dict]:
-    from sklearn.metrics import roc_auc_score
+def score_profile(profile: str, docs: list[dict], args) -> dict:
+    """Raw filler scores, words of running text and integrity flags of every document under every attack.
 
+    The length rule is left off here and applied afterwards (``metrics``), so one
+    encoder pass gives both the shipped score and the raw one, and a cached run can
+    be re-read after ``detector train evidence``.
+    """
     detector = Detector.load(profile=profile, checks=["filler", "integrity"])
-    if not length_rule:
-        detector.evidence = None  # the raw document score, to show what the length rule costs or gains
-    labels = np.array([d["label"] == "machine" for d in docs], dtype=int)
-    results, clean = [], None
+    detector.evidence = None
+    out = {"profile": profile, "labels": [d["label"] for d in docs], "attacks": {}}
     for name, attack in attacks(args).items():
+        if args.attacks and name not in args.attacks and name != "clean":
+            continue
         texts = [attack(d["text"], random.Random(f"{args.seed}:{name}:{d['id']}")) for d in docs]
         started = time.perf_counter()
         reports = list(detector.check_many(texts, batch_size=32))
-        seconds = time.perf_counter() - started
-        scores = np.array([np.nan if r.scores.get("filler") is None else r.scores["filler"] for r in reports])
-        flagged = np.array([any(f.type == "integrity" for f in r.flags) for r in reports])
-        if name == "clean":
-            clean = scores[labels == 0]
+        out["attacks"][name] = {
+            "seconds": round(time.perf_counter() - started, 1),
+            "scores": [r.scores.get("filler") for r in reports],
+            "words": [eligible_words(r.document) if r.document is not None else 0 for r in reports],
+            "integrity": [any(f.type == "integrity" for f in r.flags) for r in reports],
+        }
+        print(f"{profile} {name}: {out['attacks'][name]['seconds']} s", file=sys.stderr, flush=True)
+    return out
+
+
+def metrics(scored: dict, calibration, label: str) -> list[dict]:
+    from sklearn.metrics import roc_auc_score
+
+    labels = np.array([x == "machine" for x in scored["labels"]], dtype=int)
+
+    def shipped(attack: dict) -> np.ndarray:
+        raw = np.array([np.nan if s is None else s for s in attack["scores"]], dtype=np.float64)
+        if calibration is None:
+            return raw
+        words = np.array(attack["words"])
+        out = np.where(words >= calibration.min_words, calibration.adjust(raw, words), np.nan)
+        return np.where(np.isnan(raw), np.nan, out)
+
+    clean = shipped(scored["attacks"]["clean"])[labels == 0]
+    clean = clean[~np.isnan(clean)]
+    results = []
+    for name, attack in scored["attacks"].items():
+        scores = shipped(attack)
         judged = ~np.isnan(scores)
         human, machine = scores[(labels == 0) & judged], scores[(labels == 1) & judged]
         results.append({
-            "profile": profile if length_rule else f"{profile}, no length rule",
+            "profile": label,
             "attack": name,
-            "documents": len(docs),
+            "documents": len(labels),
             "unscored": int((~judged).sum()),
             "auroc": round(float(roc_auc_score(labels[judged], scores[judged])), 4),
-            "tpr_at_1pct_fpr": round(tpr_at(clean[~np.isnan(clean)], machine, 0.01), 4),
-            "tpr_at_5pct_fpr": round(tpr_at(clean[~np.isnan(clean)], machine, 0.05), 4),
+            "tpr_at_1pct_fpr": round(tpr_at(clean, machine, 0.01), 4),
+            "tpr_at_5pct_fpr": round(tpr_at(clean, machine, 0.05), 4),
             "human_at_or_over_0.5": round(float(np.mean(human >= 0.5)), 4),
-            "integrity_flagged": round(float(np.mean(flagged)), 4),
-            "seconds": round(seconds, 1),
+            "integrity_flagged": round(float(np.mean(attack["integrity"])), 4),
+            "seconds": attack["seconds"],
         })
-        print(json.dumps(results[-1]), file=sys.stderr, flush=True)
     return results
 
 
@@ -185,7 +212,10 @@ def main() -> None:
     parser.add_argument("--zero-width-rate", type=float, default=0.5)
     parser.add_argument("--json", type=Path, help="Also write the results here.")
     parser.add_argument("--without-length-rule", action="store_true",
-                        help="Also run each profile with the raw filler score (no minimum length, no length shift).")
+                        help="Also report each profile's raw filler score (no minimum length, no length shift).")
+    parser.add_argument("--attacks", nargs="*", help="Only these attacks (clean always runs).")
+    parser.add_argument("--cache", type=Path, default=Path(".cache/robustness"),
+                        help="Raw scores per profile are kept here and re-read when the sample and attacks match.")
     args = parser.parse_args()
     import torch
 
@@ -195,10 +225,21 @@ def main() -> None:
     print(f"{sum(d['label'] == 'human' for d in docs)} human, {sum(d['label'] == 'machine' for d in docs)} machine "
           f"test documents; generators: {', '.join(generators)}")
     results = []
+    store = ArtifactStore()
     for profile in args.profiles or ["fast", "accurate"]:
-        results.extend(run_profile(profile, docs, args))
+        key = f"{profile}-{args.human}-{args.machine}-{args.seed}-{args.homoglyph_rate}-{args.zero_width_rate}-{'_'.join(args.attacks or ['all'])}"
+        cached = args.cache / f"{key}.json"
+        if cached.exists():
+            scored = json.loads(cached.read_text())
+        else:
+            scored = score_profile(profile, docs, args)
+            args.cache.mkdir(parents=True, exist_ok=True)
+            cached.write_text(json.dumps(scored))
+        name = ARTIFACT.format(profile=profile)
+        calibration = LengthCalibration.from_dict(store.load_json(name)) if store.has(name) else None
+        results.extend(metrics(scored, calibration, profile))
         if args.without_length_rule:
-            results.extend(run_profile(profile, docs, args, length_rule=False))
+            results.extend(metrics(scored, None, f"{profile}, no length rule"))
     print(table(results))
     if args.json:
         args.json.write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()}, "results": results}, indent=2) + "\n")
