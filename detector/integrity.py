@@ -26,7 +26,7 @@ import unicodedata
 from bisect import bisect_right
 from collections import Counter
 
-from .checks.base import Analysis, Check, CheckResult, register
+from .checks import Analysis, Check, CheckResult, register
 from .normalise import Change, script
 from .segment import Document
 

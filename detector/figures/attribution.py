@@ -1,16 +1,6 @@
-"""figures.support and figures.consistency: who vouches for each statistic, and whether they fit together.
-
-Support: every sentence (or table row) that carries a statistic gets the
-probability that it is sourced, vaguely sourced or unsourced from a trained
-scikit-learn model over the sentence embedding and attribution cues found by
-rules in the sentence and around it (the sentences before and after in the same
-paragraph, the paragraph as a whole, and for a table row the lines just above
-and below the table, where a caption or a "Source:" line would be). Rules only
-propose cues; the model decides. Thresholds come from the artifact.
-
-Consistency is arithmetic over the figures of the whole article
-(``detector.figures.consistency_issues``); its flags carry a fixed rule
-confidence, not a trained probability.
+"""Attribution: who vouches for a statistic. Rules find the cues (a named speaker and a say-verb,
+"according to", an institution's finding, a "Source:" line, vague hedges like "experts say") in the
+sentence and around it; the support model of the figures check weighs them with the sentence embedding.
 """
 
 from __future__ import annotations
@@ -20,24 +10,31 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..artifacts import ArtifactStore
-from ..figures import Figure, analysis_figures, consistency_issues
-from ..scoring import probabilities_function
 from ..segment import Document, Sentence
-from .base import Analysis, Check, CheckResult, register
 
 SUPPORT_CLASSES = ("sourced", "vague", "none")
+
 
 _SAY = (r"(?:said|says|say|told|tells|announced|announces|confirmed|confirms|stated|states|reported|reports|added|adds|"
         r"explained|wrote|writes|tweeted|posted|revealed|reveals|estimated|estimates|claimed|claims|insisted|argued|warned|"
         r"disclosed|acknowledged|admitted|testified|according)")
+
+
 _SPEAKER = (r"(?:he|she|they|it|we|I|police|officials?|spokes(?:man|woman|person)|ministry|minister|department|agency|office|"
             r"council|government|authorities|company|firm|club|court|judge|prosecutors?|investigators|statement|report|study|"
             r"survey|poll|[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3})")
+
+
 # A speaker right next to a speech verb: "police said", "said Mr Smith", "the ministry told".
 _NAMED_SAY = re.compile(r"\b(?!(?:Experts?|Sources?|Analysts?|Critics|Witnesses|Insiders?|Observers|Some|Many|Reports?|Studies|Others|People|Scientists|Researchers)\b)" + _SPEAKER + r",?\s+(?:also\s+|has\s+|have\s+|had\s+|later\s+)?" + _SAY + r"\b|\b" + _SAY + r"\s+(?:the\s+)?[A-Z][\w'’.-]+")
+
+
 _PRONOUN_SAY = re.compile(r"\b(?:he|she|they|it|we|I)\s+(?:also\s+)?" + _SAY + r"\b", re.IGNORECASE)
+
+
 _SAY_VERB = re.compile(r"\b" + _SAY + r"\b", re.IGNORECASE)
+
+
 # "The study found", "figures from the ONS show", "the report says": a document as the source.
 _FINDING = re.compile(
     r"\b(?:study|report|survey|poll|research|data|figures|statistics|analysis|investigation|inquiry|review|census|audit|"
@@ -46,15 +43,23 @@ _FINDING = re.compile(
     r"questioned|surveyed|interviewed|included|says|said)\b",
     re.IGNORECASE,
 )
+
+
 # "55% said yes": respondents speaking, not a source for the figure.
 _RESPONDENTS = re.compile(r"\d\s?(?:%|per\s?cent|percent)[^.;]{0,40}?\b(?:said|say|says|think|believe|agreed?)\b", re.IGNORECASE)
+
+
 _ACCORDING = re.compile(r"\baccording\s+to\s+(?!(?:some|sources?|reports|recent\s+reports|estimates|statistics|experts|insiders|the\s+sources?)\b)|\bper\s+(?:the\s+)?[A-Z]|\b(?:data|figures|statistics)\s+(?:from|by|released\s+by)\b|\bsource:\s|\bcited\s+by\b", re.IGNORECASE)
+
+
 _INSTITUTION = re.compile(
     r"\b(?:ministry|minister|police|government|department|agency|office|council|spokes(?:man|woman|person)|officials?|"
     r"authorit(?:y|ies)|commission|court|report|study|survey|poll|census|researchers?|university|institute|bureau|"
     r"statement|data|figures|statistics|organisers|organizers|company|firm|club|association|federation|union|board|"
     r"FBI|UN|WHO|NHS|CDC|EU|IMF|UNICEF|UNHCR|ONS|BBC|AP|Reuters|AFP)\b",
 )
+
+
 _VAGUE = re.compile(
     r"\b(?:experts?\s+(?:say|said|believe|estimate|warn|agree|recommend)|studies\s+(?:show|have\s+shown|suggest|found)|"
     r"research\s+(?:shows|suggests)|reports?\s+(?:say|said|suggest|suggested|indicate|indicated|claim)|reportedly|allegedly|"
@@ -66,10 +71,17 @@ _VAGUE = re.compile(
     r"figures\s+show|statistics\s+(?:show|indicate)|official\s+statistics|(?:a|one)\s+source|(?:are|is)\s+expected)\b",
     re.IGNORECASE,
 )
+
+
 _QUOTE = re.compile(r"[\"“”]")
+
+
 # A quotation with its speaker: '..." she said', 'He said: "...'.
 _QUOTE_SPEAKER = re.compile(r"[\"”]\s*,?\s*" + _SPEAKER + r"\s+(?:also\s+)?" + _SAY + r"\b|\b" + _SAY + r"\s*:\s*[\"“]|[,.]\s*[\"”]\s*(?:" + _SAY + r")\s+[A-Z]")
+
+
 _SOURCE_LINE = re.compile(r"^\s*(?:sources?|data|note|notes|figures|table\s+\d+|figure\s+\d+|chart)\s*[:.\-–]", re.IGNORECASE)
+
 
 CUE_NAMES = (
     "say_verb", "named_say", "pronoun_say", "according", "institution", "vague", "quote", "source_line",
@@ -188,126 +200,3 @@ def _window(text: str, start: int, end: int, width: int = 40) -> str:
     b = min(len(text), end + width)
     snippet = text[a:b].strip()
     return ("…" if a > 0 else "") + snippet + ("…" if b < len(text) else "")
-
-
-def _quote_figures(figures: list[Figure], limit: int = 3) -> str:
-    parts = []
-    for f in figures[:limit]:
-        what = f.label or f.noun
-        parts.append(f'"{f.text}"' + (f" ({what})" if what else ""))
-    more = len(figures) - limit
-    return ", ".join(parts) + (f" and {more} more" if more > 0 else "")
-
-
-@register
-class Figures(Check):
-    name = "figures"
-    group = "figures"
-    scores_document = True
-    codes = {
-        "figure.no_source": "A statistic that nothing in or around the sentence attributes to anyone.",
-        "figure.vague_source": "A statistic attributed only vaguely ('experts say', 'it is estimated', 'reportedly').",
-        "figure.inconsistent": "A figure that does not fit the others in the article (magnitude, sums, approximations, shares).",
-    }
-
-    def load(self, store: ArtifactStore, profile: str) -> "Figures":
-        artifact = store.load_joblib(f"figures/{profile}.joblib")
-        self.model_ = artifact["model"]
-        self.classes_ = tuple(artifact["classes"])
-        self.none_threshold_ = float(artifact["none_threshold"])
-        self.vague_threshold_ = float(artifact["vague_threshold"])
-        self.document_model_ = artifact.get("document_model")
-        self.support_probabilities_ = probabilities_function(self.model_, self.model_.n_features_in_)
-        self.document_probabilities_ = (
-            probabilities_function(self.document_model_, self.document_model_.n_features_in_)
-            if self.document_model_ is not None else None
-        )
-        return self
-
-    def support(self, analysis: Analysis) -> tuple[list[int], list[SupportContext], np.ndarray]:
-        """Sentences with a statistic, their contexts, and P(sourced, vague, none) for each (memoised)."""
-        return analysis.memo("figures.support", self._support)
-
-    def _support(self, analysis: Analysis):
-        figures = analysis_figures(analysis)
-        by_sentence: dict[int, int] = {}
-        for f in figures:
-            if f.is_statistic:
-                by_sentence[f.sentence] = by_sentence.get(f.sentence, 0) + 1
-        document = analysis.document
-        indexes = [i for i in sorted(by_sentence) if document.sentences[i].kind != "heading"]
-        if not indexes:
-            return [], [], np.zeros((0, len(SUPPORT_CLASSES)))
-        contexts = [context_for(document, document.sentences[i], by_sentence[i]) for i in indexes]
-        features = support_features(analysis.vectors[indexes], contexts)
-        raw = self.support_probabilities_(features)
-        order = [list(self.classes_).index(c) for c in SUPPORT_CLASSES]
-        return indexes, contexts, raw[:, order]
-
-    def decide(self, probabilities: np.ndarray) -> list[str]:
-        """Support label per row of P(sourced, vague, none), by the artifact's thresholds."""
-        labels = []
-        for p_sourced, p_vague, p_none in probabilities:
-            if p_none >= self.none_threshold_:
-                labels.append("none")
-            elif p_vague >= self.vague_threshold_:
-                labels.append("vague")
-            else:
-                labels.append("sourced")
-        return labels
-
-    def run(self, analysis: Analysis) -> CheckResult:
-        figures = analysis_figures(analysis)
-        indexes, contexts, probabilities = self.support(analysis)
-        decisions = self.decide(probabilities) if len(indexes) else []
-        support_of = {i: (d, c, p) for i, d, c, p in zip(indexes, decisions, contexts, probabilities)}
-        document = analysis.document
-        flags = []
-        supported: list[Figure] = []
-        for f in figures:
-            entry = support_of.get(f.sentence)
-            if f.is_statistic and entry is not None:
-                decision, context, _ = entry
-                cue = vague_cue(context) if decision == "vague" else source_cue(context) if decision == "sourced" else None
-                supported.append(f.with_support(decision, cue))
-            else:
-                supported.append(f)
-        for index, (decision, context, p) in support_of.items():
-            stats = [f for f in supported if f.sentence == index and f.is_statistic]
-            evidence = {
-                "figures": [f.to_dict() for f in stats],
-                "probabilities": {c: round(float(v), 4) for c, v in zip(SUPPORT_CLASSES, p)},
-            }
-            sentence = document.sentences[index]
-            if decision == "none":
-                if context.in_table:
-                    reason = "the table has no source line or caption that says where these numbers come from"
-                else:
-                    reason = "no attribution in this sentence or the ones around it"
-                flags.append(self.flag(index, "figure.no_source", p[2], f"No source for {_quote_figures(stats)}: {reason}.", **evidence))
-            elif decision == "vague":
-                cue = vague_cue(context)
-                said = f'"{cue}" does not say who' if cue else "the attribution does not say who"
-                flags.append(self.flag(index, "figure.vague_source", p[1], f"Vague source for {_quote_figures(stats)}: {said}.",
-                                       cue=cue, **evidence))
-            del sentence
-        for issue in consistency_issues(supported, document):
-            flags.append(self.flag(issue.sentence, "figure.inconsistent", issue.score, issue.message, related=issue.related,
-                                   **issue.evidence))
-        score = self._document_score(probabilities)
-        return CheckResult(flags, score, {"figures": [f.to_dict() for f in supported]})
-
-    def _document_score(self, probabilities: np.ndarray) -> float | None:
-        if self.document_model_ is None:
-            return None
-        features = document_features(probabilities[:, 2] if len(probabilities) else np.zeros(0))
-        return float(self.document_probabilities_(features.reshape(1, -1))[0, 1])
-
-
-def document_features(p_none: np.ndarray) -> np.ndarray:
-    """Features of a document for its unsupported-figure probability: from its sentences' P(none)."""
-    if len(p_none) == 0:
-        return np.zeros(4)
-    top = np.sort(p_none)[::-1]
-    noisy_or = 1.0 - float(np.prod(1.0 - np.clip(top[:20], 0.0, 0.999)))
-    return np.array([float(top[0]), float(np.mean(top)), float(np.log1p(len(top))), noisy_or])
