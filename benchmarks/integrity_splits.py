@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from detector.pipeline import Detector  # noqa: E402
-from detector.training.data import read_rows  # noqa: E402
+from detector.pipeline import Detector
+from detector.training.data import read_rows
 
 SETS = ("llmfake", "newsgpt", "seqxgpt-sent", "xsum-detectrl", "xsum-fastdetect", "ood-detectrl", "ood-fastdetect")
 

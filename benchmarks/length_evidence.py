@@ -20,9 +20,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from detector.artifacts import ArtifactStore  # noqa: E402
-from detector.evidence import PREFIX_SENTENCES, cached_prefix_scores, curve, measurable  # noqa: E402
-from detector.pipeline import Detector  # noqa: E402
+from detector.artifacts import ArtifactStore
+from detector.evidence import PREFIX_SENTENCES, cached_prefix_scores, curve, measurable
+from detector.pipeline import Detector
 
 
 def scored(profile: str, split: str) -> tuple[list[dict], Detector]:

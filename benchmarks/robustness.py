@@ -41,10 +41,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from detector.artifacts import ArtifactStore  # noqa: E402
-from detector.evidence import ARTIFACT, CONTINUATION_SETS, LengthCalibration, eligible_words  # noqa: E402
-from detector.pipeline import Detector  # noqa: E402
-from detector.training.data import news_rows, stable_fraction  # noqa: E402
+from detector.artifacts import ArtifactStore
+from detector.evidence import ARTIFACT, CONTINUATION_SETS, LengthCalibration, eligible_words
+from detector.pipeline import Detector
+from detector.training.data import news_rows, stable_fraction
 
 HOMOGLYPHS = {
     "a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і", "s": "ѕ", "j": "ј",

@@ -23,9 +23,8 @@ reports the curve on the test splits.
 from __future__ import annotations
 
 import json
-import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -71,7 +70,7 @@ class LengthCalibration:
     human_rate: float  # share of whole human dev articles at >= 0.5, kept at every length
 
     @classmethod
-    def from_dict(cls, data: dict) -> "LengthCalibration":
+    def from_dict(cls, data: dict) -> LengthCalibration:
         return cls(tuple(float(w) for w in data["words"]), tuple(float(s) for s in data["shifts"]),
                    int(data["min_words"]), float(data["human_rate"]))
 
@@ -102,7 +101,7 @@ def too_short_note(words: int, needed: int) -> str:
     return f"too short to judge: {words} word{'s' if words != 1 else ''} (document scores need {needed} words of running text)"
 
 
-def apply(report, calibration: "LengthCalibration | None") -> None:
+def apply(report, calibration: LengthCalibration | None) -> None:
     """The evidence rule on a finished report: null scores below the minimum, length-aware filler above it."""
     document = report.document
     if document is None:
@@ -123,7 +122,7 @@ def apply(report, calibration: "LengthCalibration | None") -> None:
 # Measuring and fitting (dev for fitting, test for reporting)
 
 
-def prefix_texts(detector, text: str, ks: Sequence[int | None] = PREFIX_SENTENCES) -> list[tuple[int | None, str]]:
+def prefix_texts(text: str, ks: Sequence[int | None] = PREFIX_SENTENCES) -> list[tuple[int | None, str]]:
     """The article cut after its first k sentences, for each k shorter than the article (None: whole)."""
     from .segment import segment
 
@@ -143,7 +142,7 @@ def prefix_scores(detector, rows: Iterable[dict], ks: Sequence[int | None] = PRE
     for row in rows:
         skip = int(row.get("prefix_chars") or 0) if row.get("label") == "machine" else 0
         text = row["text"]
-        for k, prefix in prefix_texts(detector, text, ks):
+        for k, prefix in prefix_texts(text, ks):
             if skip and len(prefix) <= skip:
                 continue  # only the human-written opening of a continuation: not a machine text yet
             items.append({"id": row["id"], "dataset": row.get("dataset"), "label": row["label"],
@@ -271,10 +270,6 @@ def train(store, profile: str) -> dict:
     store.record(name, data=DATA_DESCRIPTION, metrics=metrics,
                  command=f"detector train evidence --profile {profile}")
     return {"min_words": calibration.min_words, **calibration.to_dict(), "metrics": metrics}
-
-
-def is_finite(value: float | None) -> bool:
-    return value is not None and math.isfinite(value)
 
 
 def train_command():

@@ -40,7 +40,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 KINDS = ("confusable", "invisible", "bidi_control", "soft_hyphen", "space", "compatibility")
@@ -244,7 +244,7 @@ def _shapes_with_joiner(ch: str) -> bool:
     return category.startswith(("L", "M")) and not unicodedata.name(ch, "").startswith("LATIN")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compatibility_form(ch: str) -> str | None:
     decomposition = unicodedata.decomposition(ch)
     if not decomposition.startswith("<"):
