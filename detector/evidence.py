@@ -275,5 +275,5 @@ def train(store, profile: str) -> dict:
 def train_command():
     from .training.commands import train_command
 
-    return train_command(train, help="Fit the filler score's length recalibration and minimum length on the dev splits.")
+    return train_command(train, help="Fit, on the dev splits, the least text a document score needs and the filler score's shift by length.")
 
