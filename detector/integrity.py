@@ -85,6 +85,7 @@ class Homoglyphs(Check):
     name = "homoglyphs"
     group = "integrity"
     codes = {"integrity.homoglyphs": "Letters of another script that look like Latin ones, inside Latin words."}
+    language_independent = True
 
     def run(self, analysis: Analysis) -> CheckResult:
         document = analysis.document
@@ -137,6 +138,7 @@ class InvisibleCharacters(Check):
     name = "invisible_characters"
     group = "integrity"
     codes = {"integrity.invisible_characters": "Zero-width characters or directional controls hidden inside words."}
+    language_independent = True
 
     def run(self, analysis: Analysis) -> CheckResult:
         document = analysis.document

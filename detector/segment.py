@@ -75,6 +75,8 @@ class Document:
     source: str | None = None
     notes: list[str] = field(default_factory=list)
     normalised: Normalised | None = None
+    # "docx", "pdf" or "html-page" when the checked text was taken out of a container.
+    extracted_from: str | None = None
     _line_starts: list[int] | None = field(default=None, repr=False)
 
     @property
