@@ -50,7 +50,7 @@ DATA_DESCRIPTION = (
 
 def eligible_words(document) -> int:
     """Words in the sentences the filler models read (sentences and list items of 4+ words)."""
-    from .filler.model import eligible
+    from .filler import eligible
 
     return int(sum(s.words for s in document.sentences if eligible(s)))
 
