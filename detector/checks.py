@@ -5,9 +5,9 @@ and a memo for derived data other checks may share) and returns flags, plus a
 document-level probability if a trained model stands behind one.
 
 The checks themselves live with their family (``detector.filler``,
-``detector.figures``, ``detector.contradiction``); importing a family registers
-its checks. ``detector.pipeline`` imports the three, so the registry is full
-whenever ``detector`` is imported.
+``detector.figures``, ``detector.contradiction``, ``detector.integrity``);
+importing a family registers its checks. ``detector.pipeline`` imports them all,
+so the registry is full whenever ``detector`` is imported.
 
 Like a scikit-learn estimator, a check does no work in ``__init__``; ``load``
 reads its artifacts once, after which ``run`` is read-only and thread-safe.
@@ -27,9 +27,14 @@ from .segment import Document
 
 # A group is what users switch on and off (--checks filler,figures); each group's
 # flags carry one type in the report.
-GROUP_FLAG_TYPES = {"filler": "filler", "contradiction": "contradiction", "figures": "unsupported_figure"}
+GROUP_FLAG_TYPES = {
+    "filler": "filler",
+    "contradiction": "contradiction",
+    "figures": "unsupported_figure",
+    "integrity": "integrity",
+}
 # The order groups run and report in, whichever family happens to be imported first.
-GROUP_ORDER = ("filler", "figures", "contradiction")
+GROUP_ORDER = ("filler", "figures", "contradiction", "integrity")
 
 
 @dataclass(slots=True)

@@ -254,6 +254,8 @@ def _print_text(report, color: bool | None) -> None:
         click.echo(f"{source}:{line}:{column}: {code} {flag.message} {score}", color=color)
     scores = ", ".join(f"{k}={'n/a' if v is None else f'{v:.2f}'}" for k, v in report.scores.items())
     click.echo(click.style(f"{source}: document scores: {scores}", dim=True), err=True, color=color)
+    for note in report.document.notes if report.document is not None else ():
+        click.echo(click.style(f"{source}: note: {note}", dim=True), err=True, color=color)
 
 
 @main.command()
@@ -299,6 +301,7 @@ from .filler import evaluate as _filler_eval  # noqa: E402
 from .filler import train as _filler_train  # noqa: E402
 from .filler import train_repetition as _repetition  # noqa: E402
 from .server import command as _server  # noqa: E402
+from . import evidence as _evidence  # noqa: E402
 
 main.add_command(_batch_command, "batch")
 main.add_command(_server.serve_command, "serve")
@@ -311,6 +314,7 @@ evaluate.add_command(_figures_eval.eval_command, "figures")
 train.add_command(_contradictions_train.train_command, "contradictions")
 evaluate.add_command(_contradictions_eval.eval_command, "contradictions")
 evaluate.add_command(_editorial_eval, "editorial")
+train.add_command(_evidence.train_command(), "evidence")
 
 
 if __name__ == "__main__":  # pragma: no cover

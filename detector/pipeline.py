@@ -13,11 +13,13 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from . import contradiction, figures, filler  # noqa: F401 - importing a family registers its checks
+from . import contradiction, figures, filler, integrity  # noqa: F401 - importing a family registers its checks
+from . import evidence
 from .artifacts import ArtifactStore
 from .checks import GROUP_FLAG_TYPES, Analysis, Check, resolve_checks
 from .decoding import decode_bytes
 from .encoders import DEFAULT_PROFILE, Encoder
+from .evidence import LengthCalibration
 from .errors import ConfigError, DetectorError, InputError
 from .extract import DOCUMENT_FORMATS, PAGE_FORMAT, extract_document, looks_like_page, select_article, sniff_document_format
 from .language import SAMPLE_CHARS, LanguageGuess, identify_language, load_language_model, unsupported_note
@@ -50,10 +52,20 @@ class Detector:
     >>> report.to_json()                                # doctest: +SKIP
     """
 
-    def __init__(self, encoder: Encoder, checks: Sequence[Check], *, max_chars: int = DEFAULT_MAX_CHARS):
+    def __init__(
+        self,
+        encoder: Encoder,
+        checks: Sequence[Check],
+        *,
+        max_chars: int = DEFAULT_MAX_CHARS,
+        evidence: LengthCalibration | None = None,
+    ):
         self.encoder = encoder
         self.checks = tuple(checks)
         self.max_chars = max_chars
+        # How much text a document score needs and what it means by length (detector.evidence);
+        # without it only documents with no running text at all go unscored.
+        self.evidence = evidence
 
     @property
     def profile(self) -> str:
@@ -76,7 +88,11 @@ class Detector:
         encoder = Encoder.load(profile, store)
         loaded = [cls_().load(store, profile) for cls_ in resolve_checks(checks)]
         load_language_model()
-        return cls(encoder, loaded, max_chars=max_chars)
+        calibration = None
+        name = evidence.ARTIFACT.format(profile=profile)
+        if store.has(name):
+            calibration = LengthCalibration.from_dict(store.load_json(name))
+        return cls(encoder, loaded, max_chars=max_chars, evidence=calibration)
 
     # -- public API ------------------------------------------------------
 
@@ -239,6 +255,8 @@ class Detector:
                 report.extras.update(result.extras)
                 if check.scores_document and result.score is not None and models_apply:
                     report.scores[GROUP_FLAG_TYPES[check.group]] = float(result.score)
+            if models_apply:  # otherwise the scores are already null, with the language note
+                evidence.apply(report, self.evidence)
             reports.append(report)
         return reports
 

@@ -14,6 +14,7 @@ from typing import Any, Iterable, Iterator
 from .segment import Document, Sentence
 
 SCHEMA_ID = "detector.report/1"
+# Flag types that carry a document score; integrity flags (obfuscation) have none.
 FLAG_TYPES = ("filler", "contradiction", "unsupported_figure")
 
 
@@ -131,6 +132,7 @@ class Report:
                 "profile": self.profile,
                 "checks": list(self.checks),
                 "notes": list(doc.notes) if doc is not None else [],
+                "normalisation": dict(doc.normalisation) if doc is not None else {},
             },
         }
         if self.language is not None:

@@ -22,11 +22,13 @@ from __future__ import annotations
 import re
 import time
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from sentencex import segment as _sentencex_segment
+
+from .normalise import Normalised, normalise
 
 FORMATS = ("auto", "plain", "markdown", "html")
 SENTENCE_KINDS = ("sentence", "heading", "list_item", "table_row")
@@ -61,16 +63,26 @@ class Sentence:
 
 @dataclass(slots=True)
 class Document:
-    """A segmented input: the text as given and its sentences in reading order."""
+    """A segmented input: the text as given and its sentences in reading order.
+
+    ``normalised`` is what the segmenter and the models read (Unicode tricks
+    undone, see ``detector.normalise``); sentence offsets point into ``text``.
+    """
 
     text: str
     format: str
     sentences: list[Sentence]
     source: str | None = None
     notes: list[str] = field(default_factory=list)
+    normalised: Normalised | None = None
     # "docx", "pdf" or "html-page" when the checked text was taken out of a container.
     extracted_from: str | None = None
     _line_starts: list[int] | None = field(default=None, repr=False)
+
+    @property
+    def normalisation(self) -> dict[str, int]:
+        """Characters of the input changed before the models read it, per kind."""
+        return self.normalised.counts if self.normalised is not None else {}
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a character offset, as linters print them."""
@@ -89,19 +101,33 @@ class _Block:
 
 
 def segment(text: str, format: str = "auto", *, source: str | None = None) -> Document:
-    """Split ``text`` into sentences with offsets; ``format`` is plain, markdown, html or auto."""
+    """Split ``text`` into sentences with offsets; ``format`` is plain, markdown, html or auto.
+
+    The normalised text is segmented, so an invisible character cannot move a
+    sentence boundary; each sentence is then mapped back to its span of ``text``.
+    """
     if format not in FORMATS:
         raise ValueError(f"unknown input format {format!r}; expected one of {', '.join(FORMATS)}")
+    normalised = normalise(text)
+    cleaned = normalised.text
     if format == "auto":
-        format = sniff_format(text)
+        format = sniff_format(cleaned)
     notes: list[str] = []
     if format == "html":
-        blocks, split_view, clean_view = _html_blocks(text, notes)
+        blocks, split_view, clean_view = _html_blocks(cleaned, notes)
     else:
-        blocks = _markdown_blocks(text, plain=format == "plain")
+        blocks = _markdown_blocks(cleaned, plain=format == "plain")
         split_view = clean_view = None
-    sentences = _sentences(text, blocks, format, split_view, clean_view)
-    return Document(text=text, format=format, sentences=sentences, source=source, notes=notes)
+    sentences = _sentences(cleaned, blocks, format, split_view, clean_view)
+    if normalised.changed:
+        sentences = [_in_source(s, normalised) for s in sentences]
+    return Document(text=text, format=format, sentences=sentences, source=source, notes=notes, normalised=normalised)
+
+
+def _in_source(sentence: Sentence, normalised: Normalised) -> Sentence:
+    """The sentence with its offsets and text in the input as given; ``clean`` stays normalised."""
+    start, end = normalised.to_source(sentence.start, sentence.end)
+    return replace(sentence, start=start, end=end, text=normalised.source[start:end])
 
 
 _HTML_SNIFF = re.compile(

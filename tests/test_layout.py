@@ -112,4 +112,5 @@ def test_checks_run_and_report_in_a_fixed_order():
 
     assert list(registered_checks()) == [
         "repetition", "generic", "stock_phrase", "tautology", "template_residue", "figures", "contradictions",
+        "homoglyphs", "invisible_characters",
     ]

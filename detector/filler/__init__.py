@@ -28,4 +28,6 @@ from .generic import Generic
 from .checks import StockPhrase, Tautology, TemplateResidue
 # isort: on
 
-__all__ = ["Generic", "Repetition", "StockPhrase", "Tautology", "TemplateResidue"]
+from .model import eligible  # which sentences the filler models read (the evidence rule counts their words)
+
+__all__ = ["Generic", "Repetition", "StockPhrase", "Tautology", "TemplateResidue", "eligible"]
