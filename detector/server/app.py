@@ -33,6 +33,7 @@ from ..checks import GROUP_FLAG_TYPES, resolve_checks
 from ..errors import ConfigError, InputError
 from ..pipeline import Detector
 from ..report import FLAG_TYPES, Report
+from .workers import WorkerRegistry
 
 log = logging.getLogger(__name__)
 
@@ -146,15 +147,24 @@ def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 # -- the application ------------------------------------------------------------
 
 
-def create_app(detector: Detector, settings: ServerSettings | None = None) -> FastAPI:
-    """The application serving ``detector``, which must be loaded already."""
+def create_app(detector: Detector, settings: ServerSettings | None = None, workers: WorkerRegistry | None = None) -> FastAPI:
+    """The application serving ``detector``, which must be loaded already.
+
+    ``workers`` is how ``/healthz`` learns about the other worker processes of a
+    ``detector serve --workers N``; without it the server is this one process.
+    """
     settings = settings or ServerSettings()
+    workers = workers or WorkerRegistry()
     state: dict[str, anyio.CapacityLimiter] = {}
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         state["limiter"] = anyio.CapacityLimiter(settings.max_concurrent_checks)
-        yield
+        await workers.start()
+        try:
+            yield
+        finally:
+            await workers.stop()
 
     app = FastAPIOffline(
         title="news-copy detector",
@@ -187,9 +197,16 @@ def create_app(detector: Detector, settings: ServerSettings | None = None) -> Fa
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    @app.get("/healthz", tags=["service"], summary="Liveness: the model is loaded and the server answers.")
+    @app.get(
+        "/healthz",
+        tags=["service"],
+        summary="Liveness: the model is loaded and the server answers; how many worker processes answer, and their memory.",
+    )
     async def healthz() -> dict[str, Any]:
-        return {"status": "ok", "profile": detector.profile, "version": __version__}
+        # Reading the other workers' heartbeat files is file I/O: off the event loop.
+        report = await anyio.to_thread.run_sync(workers.report)
+        status = "ok" if report["answering"] >= report["expected"] else "degraded"
+        return {"status": status, "profile": detector.profile, "version": __version__, "workers": report}
 
     @app.get("/v1/info", tags=["service"], summary="The loaded checks, their flag codes, and the server's limits.")
     async def info() -> dict[str, Any]:
