@@ -782,7 +782,7 @@
     }
     ui.dismissedCount.textContent = decided.dismissed ? `(${decided.dismissed})` : "";
     ui.progress.textContent = decided.accepted + decided.dismissed
-      ? `\u00b7 ${decided.accepted} accepted, ${decided.dismissed} dismissed, ${decided.open} open` : "";
+      ? `${decided.accepted} accepted, ${decided.dismissed} dismissed, ${decided.open} open` : "";
     renderList(listed);
     const total = Object.values(totals).reduce((a, b) => a + b, 0);
     const count = report.sentences.length;
