@@ -155,6 +155,25 @@ def test_tables_are_tables_with_clickable_rows(page, live_server, example_report
     assert page.locator("#article .s.selected").get_attribute("data-index") == str(flagged_row["index"])
 
 
+def test_html_tables_are_tables_too(page, live_server, fast_detector):
+    html = (
+        "<p>The ministry gave the figures on Monday.</p><table><thead><tr><th>Metric</th><th>Value</th></tr></thead>"
+        "<tbody><tr><td>Suspects</td><td>1,523</td></tr>\n<tr><td>Regions</td><td>5</td></tr></tbody></table>"
+        "<table><tr><td>Other</td><td>7</td></tr></table><p>After the tables.</p>"
+    )
+    report = json.loads(fast_detector.check(html, format="html").to_json())
+    rows = [s for s in report["sentences"] if s["kind"] in ("table_row", "heading") and s.get("cells")]
+    assert len(rows) == 4
+    open_page(page, live_server)
+    page.select_option("#format", "html")
+    check(page, html)
+    tables = page.locator("#article table")
+    assert tables.count() == 2, "rows of one table stay together; the second table is its own"
+    assert tables.nth(0).locator("thead th").all_text_contents() == ["Metric", "Value"]
+    assert [r.locator("td").all_text_contents() for r in tables.nth(0).locator("tbody tr").all()] == [["Suspects", "1,523"], ["Regions", "5"]]
+    assert "After the tables." in page.text_content("#article")
+
+
 def test_page_reads_on_a_420_pixel_screen(playwright_driver, live_server, example_text):
     with chromium_context(playwright_driver, viewport=PHONE, bypass_csp=True) as context:
         page = context.new_page()

@@ -452,12 +452,15 @@
     return Array.isArray(sentence.cells) && (sentence.kind === "table_row" || sentence.kind === "heading");
   }
 
-  // A table's rows: consecutive rows with nothing but blank or |---| lines between them.
+  // A table's rows: consecutive rows with nothing between them but blank or |---| lines
+  // (Markdown) or nothing but tags (HTML: </td></tr><tr><td>).
   function tableRun(sentences, first, text, toUnit) {
     let last = first;
     while (last + 1 < sentences.length && isTableRow(sentences[last + 1])) {
       const between = text.slice(toUnit(sentences[last].end), toUnit(sentences[last + 1].start));
-      if (!between.split("\n").every((line) => !line.trim() || TABLE_SEPARATOR.test(line) || /^\s*\|\s*$/.test(line))) break;
+      const markdownGap = between.split("\n").every((line) => !line.trim() || TABLE_SEPARATOR.test(line) || /^\s*\|\s*$/.test(line));
+      const htmlGap = between.includes("<") && /^(\s|<[^>]*>)*$/.test(between) && !/<\/table\b/i.test(between);
+      if (!markdownGap && !htmlGap) break;
       last += 1;
     }
     return last;
