@@ -351,9 +351,9 @@ def plot(memory: list[tuple[float, float, str]], path: Path, title: str = "detec
         ax.plot([t for t, _ in points], [r for _, r in points], marker=".", linewidth=1, label=phase)
     ax.set_xlabel("seconds since the server started answering")
     ax.set_ylabel("server RSS (MiB)")
-    ax.set_ylim(bottom=0)
+    ax.set_ylim(0, max((r for _, r, _ in memory), default=1) * 1.2)  # room above the lines for the legend
     ax.set_title(title)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper right", ncol=3)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 

@@ -113,6 +113,7 @@ def test_every_flag_and_button_of_a_sentence_is_reachable_on_a_laptop(page, live
     show(page, report, example_text)
     assert page.viewport_size == LAPTOP
     page.click(f'#article .s[data-index="{index}"]')
+    assert page.is_hidden("#to-reasons"), "side by side, the reasons are already in view"
     sentence = report["sentences"][index]
     details = page.locator("#details .flag-detail")
     assert details.count() == len(sentence["flags"]) >= 4
@@ -182,6 +183,12 @@ def test_page_reads_on_a_420_pixel_screen(playwright_driver, live_server, exampl
         check(page, example_text)
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         page.locator("#article .s.flagged").first.click()
+        # The reasons are below the article in one column: a button leads there.
+        assert page.is_visible("#to-reasons")
+        page.click("#to-reasons")
+        assert page.locator(".box-details").evaluate("el => el.getBoundingClientRect().top < window.innerHeight")
+        assert page.evaluate("document.getElementById('details').contains(document.activeElement)")
+        assert page.is_hidden("#to-reasons")
         for selector in ("#check", "#export-html", "#download", "#print", "#threshold", "#flag-list .flag-item >> nth=0", "#details .decide-accept"):
             element = page.locator(selector)
             if not element.is_visible():

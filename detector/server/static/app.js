@@ -47,7 +47,7 @@
     download: $("download"), exportHtml: $("export-html"), print: $("print"), details: $("details"), flagList: $("flag-list"),
     overlay: $("drop-overlay"), verdicts: $("verdicts"), wholeFiller: $("whole-filler"), wholeFillerText: $("whole-filler-text"),
     paintAll: $("paint-all"), legendList: $("legend-list"), notes: $("notes"), reviewScroll: $("review-scroll"),
-    showDismissed: $("show-dismissed"), dismissedCount: $("dismissed-count"), progress: $("progress"),
+    showDismissed: $("show-dismissed"), dismissedCount: $("dismissed-count"), progress: $("progress"), toReasons: $("to-reasons"),
   };
 
   const state = {
@@ -864,7 +864,23 @@
     ui.details.scrollTop = 0;
     const current = ui.flagList.querySelector("li.current");
     if (current && WIDE_LAYOUT.matches) current.scrollIntoView({ block: "nearest" });
+    // One column: the reasons are below the article, out of sight; a button leads there.
+    ui.toReasons.hidden = WIDE_LAYOUT.matches || reasonsInView;
   }
+
+  let reasonsInView = false;
+  new IntersectionObserver((entries) => {
+    reasonsInView = entries.some((entry) => entry.isIntersecting);
+    if (reasonsInView) ui.toReasons.hidden = true;
+  }).observe(document.querySelector(".box-details"));
+
+  ui.toReasons.addEventListener("click", () => {
+    const box = document.querySelector(".box-details");
+    box.scrollIntoView({ block: "start" });
+    const first = ui.details.querySelector("button, textarea") || box;
+    first.focus({ preventScroll: true });
+    ui.toReasons.hidden = true;
+  });
 
   function goTo(index) {
     const span = state.spans[index];
