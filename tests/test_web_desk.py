@@ -303,6 +303,33 @@ def test_decisions_and_notes_survive_a_reload(page, live_server, example_report,
     assert page.dialogs == [] and page.locator("#details img, #flag-list img").count() == 0
 
 
+def fnv1a_64(data: bytes) -> str:
+    value = 0xCBF29CE484222325
+    for byte in data:
+        value = ((value ^ byte) * 0x100000001B3) % 2**64
+    return f"{value:016x}"
+
+
+def test_without_subtlecrypto_the_key_is_the_documented_fnv_hash(desk, live_server, example_text):
+    """Plain http on a LAN address has no crypto.subtle: the page falls back to FNV-1a 64 of the UTF-8 text."""
+    page = desk.new_page()
+    try:
+        page.add_init_script("Object.defineProperty(window.crypto, 'subtle', { value: undefined })")
+        open_page(page, live_server)
+        text = example_text + "\nCaf\u00e9 \U0001F4F0"
+        check(page, text)
+        assert page.evaluate("document.body.dataset.reviewKey") == "fnv1a64:" + fnv1a_64(text.encode("utf-8"))
+        page.locator("#article .s.flagged").first.click()
+        page.locator("#details .decide-accept").first.click()
+        page.reload()
+        open_page(page, live_server)
+        check(page, text)
+        assert page.locator('#flag-list .flag-item[data-decision="accepted"]').count() == 1
+    finally:
+        page.evaluate("localStorage.clear()")
+        page.close()
+
+
 def test_dismissing_a_code_for_the_article_hides_all_its_flags(page, live_server, example_report, example_text):
     code = "filler.generic"
     total = sum(len(s["flags"]) for s in example_report["sentences"])
