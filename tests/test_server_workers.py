@@ -11,6 +11,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import psutil
 import pytest
 
 from detector.server.workers import STALE_S, WorkerRegistry
@@ -58,6 +59,8 @@ def test_requests_are_spread_over_both_workers_and_agree(two_workers, fast_detec
     def check(_):
         response = httpx.post(f"{two_workers}/v1/check", json={"text": example_text}, timeout=120)
         assert response.status_code == 200, response.text
+        # Each check closes its connection, so that the next request may go to the idle worker.
+        assert response.headers["connection"] == "close"
         return response.json()
 
     with ThreadPoolExecutor(max_workers=6) as pool:
@@ -75,6 +78,22 @@ def test_requests_are_spread_over_both_workers_and_agree(two_workers, fast_detec
             if len(seen) == 2:
                 break
     assert len(seen) == 2, "both workers answer requests"
+
+
+def test_kept_alive_clients_still_reach_both_workers(two_workers, example_text):
+    """A client pool keeps its connections; the checks still spread over both workers."""
+    before = {p["pid"]: p for p in httpx.get(f"{two_workers}/healthz", timeout=10).json()["workers"]["processes"]}
+    cpu_before = {pid: sum(psutil.Process(pid).cpu_times()[:2]) for pid in before}
+    with httpx.Client(base_url=two_workers, timeout=120) as client:
+        def check(_):
+            for _ in range(8):
+                assert client.post("/v1/check", json={"text": example_text}).status_code == 200
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(check, range(4)))
+    used = {pid: sum(psutil.Process(pid).cpu_times()[:2]) - cpu_before[pid] for pid in before}
+    # 32 checks: were they placed at random, one worker would get under 15% of them once in ~50,000 runs.
+    assert min(used.values()) > 0.15 * sum(used.values()), f"CPU seconds per worker: {used}"
 
 
 def test_a_killed_worker_is_replaced_and_healthz_follows(two_workers):

@@ -190,6 +190,8 @@ def create_app(detector: Detector, settings: ServerSettings | None = None, worke
 
     _install_error_handlers(app, settings)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    if workers.expected > 1:
+        app.add_middleware(CloseAfterCheckMiddleware)
 
     @app.get("/", include_in_schema=False)
     async def page() -> FileResponse:
@@ -300,6 +302,37 @@ def create_app(detector: Detector, settings: ServerSettings | None = None, worke
 
     app.openapi = _openapi_with_report_schema(app)  # type: ignore[method-assign]
     return app
+
+
+class CloseAfterCheckMiddleware:
+    """With several workers, a check's answer closes its connection.
+
+    The workers share one listening socket and the kernel hands a new connection to
+    whichever worker's event loop takes it first. A worker's event loop keeps taking
+    connections while its threads run checks, so a client that keeps its connection
+    alive stays on one worker however busy it is: four clients could all sit on one
+    of two workers. Closing after each check makes every request a new connection,
+    and a worker whose threads hold the CPU is slower to take it than an idle one.
+    On loopback or a LAN a new connection costs far less than a check.
+    """
+
+    PATHS = ("/v1/check", "/v1/check-batch")
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path") not in self.PATHS:
+            await self.app(scope, receive, send)
+            return
+
+        async def send_closing(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"connection"]
+                message = {**message, "headers": [*headers, (b"connection", b"close")]}
+            await send(message)
+
+        await self.app(scope, receive, send_closing)
 
 
 class BodyTooLarge(StarletteHTTPException):
