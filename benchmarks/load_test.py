@@ -12,6 +12,13 @@ What it does, all on 127.0.0.1 and bounded in time:
 4. a soak of --soak seconds at 16 clients, sampling the server's resident memory every 5 s;
 5. the accurate profile (MiniLM) at 4 clients.
 Writes benchmarks/results/load.json, load.md (the table the README quotes) and rss.png.
+
+    .venv/bin/python benchmarks/load_test.py --workers 2     # about 8 minutes
+
+compares `detector serve --workers 2` with one worker instead, in the same run: the fast profile, the
+encoder cache off, --clients (4) clients for --duration seconds against each, then a soak of --soak
+seconds against the N-worker server sampling every worker's resident memory every 5 s. Writes
+load-workers.json, load-workers.md and rss-workers.png.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -47,13 +55,32 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def server_processes(pid: int) -> list[psutil.Process]:
+    """The processes that run checks: the server itself, or with --workers its uvicorn workers."""
+    parent = psutil.Process(pid)
+    workers = [c for c in parent.children() if "spawn_main" in " ".join(c.cmdline())]
+    return workers or [parent]
+
+
+def cpu_seconds(pid: int) -> dict[int, float]:
+    times = {}
+    for process in server_processes(pid):
+        cpu = process.cpu_times()
+        times[process.pid] = cpu.user + cpu.system
+    return times
+
+
 class MemorySampler:
-    """Resident memory of one process every ``interval`` seconds, in a thread."""
+    """Resident memory of the server's processes every ``interval`` seconds, in a thread.
+
+    ``samples`` holds the sum over the worker processes; ``per_worker`` each one, by pid.
+    """
 
     def __init__(self, pid: int, interval: float = 5.0) -> None:
-        self.process = psutil.Process(pid)
+        self.pid = pid
         self.interval = interval
         self.samples: list[tuple[float, float, str]] = []  # (seconds since start, MiB, phase)
+        self.per_worker: list[tuple[float, int, float, str]] = []  # (seconds since start, pid, MiB, phase)
         self.phase = "idle"
         self._stop = threading.Event()
         self._start = time.monotonic()
@@ -62,10 +89,13 @@ class MemorySampler:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                rss = self.process.memory_info().rss / 2**20
+                processes = server_processes(self.pid)
+                rss = {p.pid: p.memory_info().rss / 2**20 for p in processes}
             except psutil.NoSuchProcess:
                 return
-            self.samples.append((round(time.monotonic() - self._start, 1), round(rss, 1), self.phase))
+            now = round(time.monotonic() - self._start, 1)
+            self.samples.append((now, round(sum(rss.values()), 1), self.phase))
+            self.per_worker.extend((now, pid, round(mib, 1), self.phase) for pid, mib in rss.items())
             self._stop.wait(self.interval)
 
     def __enter__(self) -> "MemorySampler":
@@ -78,11 +108,13 @@ class MemorySampler:
 
 
 @contextmanager
-def server(profile: str, encoder_cache: int | None) -> Iterator[tuple[str, int]]:
+def server(profile: str, encoder_cache: int | None, workers: int = 1) -> Iterator[tuple[str, int]]:
     port = free_port()
     command = [sys.executable, "-m", "detector", "serve", "--profile", profile, "--port", str(port), "--no-access-log"]
     if encoder_cache is not None:
         command += ["--encoder-cache", str(encoder_cache)]
+    if workers > 1:
+        command += ["--workers", str(workers)]
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -93,17 +125,19 @@ def server(profile: str, encoder_cache: int | None) -> Iterator[tuple[str, int]]
                 log.seek(0)
                 raise SystemExit(f"server exited: {log.read().decode(errors='replace')}")
             try:
-                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                health = httpx.get(f"{url}/healthz", timeout=2)
+                if health.status_code == 200 and health.json().get("workers", {}).get("answering", 1) >= workers:
                     break
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
                 raise SystemExit("server did not start in 300 s")
             time.sleep(0.5)
-        # Warm up: the first requests load lazy parts of the libraries.
+        # Warm up: the first requests load lazy parts of the libraries (in every worker).
         body = {"text": ARTICLE.read_text(encoding="utf-8")}
-        for _ in range(5):
-            httpx.post(f"{url}/v1/check", json=body, timeout=120).raise_for_status()
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for response in pool.map(lambda _: httpx.post(f"{url}/v1/check", json=body, timeout=120), range(5 * workers)):
+                response.raise_for_status()
         yield url, process.pid
     finally:
         process.terminate()
@@ -153,6 +187,8 @@ def main() -> None:
     parser.add_argument("--soak", type=int, default=300, help="Seconds of the memory soak (0 skips it).")
     parser.add_argument("--soak-clients", type=int, default=16)
     parser.add_argument("--accurate-clients", type=int, default=4, help="Clients for the accurate-profile run (0 skips it).")
+    parser.add_argument("--workers", type=int, default=0, help="Compare `serve --workers N` with one worker (the run described above).")
+    parser.add_argument("--clients", type=int, default=4, help="Clients for the --workers comparison and its soak.")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",") if x.strip()]
@@ -162,6 +198,9 @@ def main() -> None:
 
     text = ARTICLE.read_text(encoding="utf-8")
     sentences = len(Detector.load(profile="fast").check(text).sentences)
+    if args.workers > 1:
+        compare_workers(args, text, sentences)
+        return
     runs: list[dict] = []
     memory: list[tuple[float, float, str]] = []
 
@@ -208,6 +247,77 @@ def main() -> None:
     print((args.out / "load.md").read_text())
 
 
+def compare_workers(args: argparse.Namespace, text: str, sentences: int) -> None:
+    """The same load against one worker and against --workers N, then a soak against N."""
+    runs: list[dict] = []
+    for workers in (1, args.workers):
+        with server("fast", encoder_cache=0, workers=workers) as (url, pid):
+            # CPU seconds each worker spent in the run: shows the load is spread even where
+            # a busy machine keeps requests/s from growing.
+            before = cpu_seconds(pid)
+            run = run_locust(url, args.clients, args.duration, sentences)
+            after = cpu_seconds(pid)
+            run.update(profile="fast", encoder_cache="off", workers=workers,
+                       cpu_s_per_worker=[round(after[p] - before.get(p, 0.0), 1) for p in sorted(after)])
+            runs.append(run)
+            print(json.dumps(run), flush=True)
+    memory: list[tuple[float, int, float, str]] = []
+    if args.soak:
+        with server("fast", encoder_cache=0, workers=args.workers) as (url, pid), MemorySampler(pid) as sampler:
+            sampler.phase = "soak"
+            run = run_locust(url, args.clients, args.soak, sentences)
+            run.update(profile="fast", encoder_cache="off", workers=args.workers, soak=True)
+            runs.append(run)
+            print(json.dumps(run), flush=True)
+        memory = sampler.per_worker
+    by_worker: dict[int, list[float]] = {}
+    for _, pid, mib, phase in memory:
+        if phase == "soak":
+            by_worker.setdefault(pid, []).append(mib)
+    one, many = runs[0]["requests_per_s"], runs[1]["requests_per_s"]
+    summary = {
+        "command": "python benchmarks/load_test.py " + " ".join(sys.argv[1:]),
+        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "article": {"path": str(ARTICLE.relative_to(REPO)), "characters": len(text), "sentences": sentences},
+        "runs": runs,
+        "speedup": round(many / one, 2) if one else None,
+        "memory_per_worker_mib": memory,
+        "soak_rss_per_worker_mib": {
+            str(pid): {"first": values[0], "last": values[-1], "min": min(values), "max": max(values)} for pid, values in by_worker.items()
+        },
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "load-workers.json").write_text(json.dumps(summary, indent=2) + "\n")
+    (args.out / "load-workers.md").write_text(markdown_workers(summary))
+    if memory:
+        plot([(t, mib, f"worker {pid}") for t, pid, mib, _ in memory], args.out / "rss-workers.png",
+             title=f"detector serve --workers {args.workers}: resident memory per worker, {args.clients} clients")
+    print((args.out / "load-workers.md").read_text())
+
+
+def markdown_workers(summary: dict) -> str:
+    lines = [
+        f"Article: `{summary['article']['path']}` ({summary['article']['characters']:,} characters, "
+        f"{summary['article']['sentences']} sentences); {summary['machine']['cpus']} CPUs; {summary['when']}; "
+        f"`{summary['command']}`.",
+        "",
+        "| workers | clients | seconds | requests | errors | requests/s | p50 ms | p95 ms | p99 ms | CPU s per worker | load avg before/after |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for run in summary["runs"]:
+        cpu = " + ".join(f"{c:g}" for c in run.get("cpu_s_per_worker", [])) or "–"
+        lines.append(
+            f"| {run['workers']}{' (soak)' if run.get('soak') else ''} | {run['clients']} | {run['seconds']} | {run['requests']:,} | "
+            f"{run['errors']} | {run['requests_per_s']} | {run['p50_ms']:g} | {run['p95_ms']:g} | {run['p99_ms']:g} | {cpu} | "
+            f"{run['load_average'][0]:g} / {run['load_average'][1]:g} |"
+        )
+    lines += ["", f"Requests/s with {summary['runs'][1]['workers']} workers over 1 worker: {summary['speedup']}x."]
+    for pid, rss in summary["soak_rss_per_worker_mib"].items():
+        lines.append(f"Worker {pid} RSS during the soak: first {rss['first']} MiB, last {rss['last']} MiB, min {rss['min']}, max {rss['max']}.")
+    return "\n".join(lines) + "\n"
+
+
 def markdown(summary: dict) -> str:
     lines = [
         f"Article: `{summary['article']['path']}` ({summary['article']['characters']:,} characters, "
@@ -228,7 +338,7 @@ def markdown(summary: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def plot(memory: list[tuple[float, float, str]], path: Path) -> None:
+def plot(memory: list[tuple[float, float, str]], path: Path, title: str = "detector serve --profile fast: resident memory under load") -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -241,9 +351,9 @@ def plot(memory: list[tuple[float, float, str]], path: Path) -> None:
         ax.plot([t for t, _ in points], [r for _, r in points], marker=".", linewidth=1, label=phase)
     ax.set_xlabel("seconds since the server started answering")
     ax.set_ylabel("server RSS (MiB)")
-    ax.set_ylim(bottom=0)
-    ax.set_title("detector serve --profile fast: resident memory under load")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.set_ylim(0, max((r for _, r, _ in memory), default=1) * 1.2)  # room above the lines for the legend
+    ax.set_title(title)
+    ax.legend(fontsize=8, loc="upper right", ncol=3)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 

@@ -43,6 +43,11 @@ def assert_offsets_exact(text: str, report: dict) -> None:
 def test_healthz_and_info_describe_the_loaded_model(client, fast_detector):
     health = client.get("/healthz")
     assert health.status_code == 200 and health.json()["status"] == "ok" and health.json()["profile"] == "fast"
+    workers = health.json()["workers"]  # one process here; tests/test_server_workers.py runs several
+    # One process: nothing to balance, connections stay open.
+    assert client.post("/v1/check", json={"text": "The council met."}).headers.get("connection") != "close"
+    assert workers["expected"] == 1 and workers["answering"] == 1 and workers["processes"][0]["this"]
+    assert workers["processes"][0]["rss_mib"] > 0
     info = client.get("/v1/info").json()
     assert info["types"] == ["filler", "contradiction", "unsupported_figure"]
     assert [c["name"] for c in info["checks"]] == [c.name for c in fast_detector.checks]

@@ -42,6 +42,33 @@ def flagged_sentences(report):
     return [s for s in report["sentences"] if s["flags"]]
 
 
+def is_table_row(sentence):
+    return sentence["kind"] in ("table_row", "heading") and bool(sentence.get("cells"))
+
+
+def without_table_lines(text):
+    """The text as the page shows it outside its tables (a Markdown table becomes a <table>)."""
+    return "".join(line for line in text.splitlines(keepends=True) if not line.lstrip().startswith("|"))
+
+
+ARTICLE_TEXT_OUTSIDE_TABLES = """el => {
+    const copy = el.cloneNode(true);
+    copy.querySelectorAll(".table-wrap").forEach((table) => table.remove());
+    return copy.textContent;
+}"""
+
+
+def assert_sentence_shown(page, sentence):
+    """A sentence is its own text in the article; a table row is a row of its cells."""
+    node = page.locator(f'#article .s[data-index="{sentence["index"]}"]')
+    if is_table_row(sentence):
+        assert node.evaluate("el => el.tagName") == "TR"
+        assert node.locator("td, th").all_text_contents() == sentence["cells"]
+    else:
+        assert node.text_content() == sentence["text"]
+    return node
+
+
 # -- the shared example ----------------------------------------------------------
 
 
@@ -54,16 +81,19 @@ def test_example_is_highlighted_with_reasons(browser_page, live_server, fast_det
     open_page(page, live_server)
     check_text(page, example_text, shortcut=True)
 
-    # The article as written: the page's text is the input, character for character.
-    assert page.eval_on_selector("#article", "el => el.textContent") == example_text
+    # The article as written: outside its tables, the page's text is the input character
+    # for character; every table row is a row of the table with the report's cells.
+    assert page.eval_on_selector("#article", ARTICLE_TEXT_OUTSIDE_TABLES) == without_table_lines(example_text)
+    assert page.locator("#article table").count() == sum(1 for line in example_text.splitlines() if line.startswith("|---"))
+    for sentence in report["sentences"]:
+        assert_sentence_shown(page, sentence)
     highlighted = page.locator("#article .s.flagged")
     assert highlighted.count() == len(flagged)
     assert [int(i) for i in page.eval_on_selector_all("#article .s.flagged", "els => els.map(e => e.dataset.index)")] == [
         s["index"] for s in flagged
     ]
     for sentence in flagged:
-        span = page.locator(f'#article .s[data-index="{sentence["index"]}"]')
-        assert span.text_content() == sentence["text"]
+        span = assert_sentence_shown(page, sentence)
         for flag in sentence["flags"]:
             assert "has-" + flag["type"] in span.get_attribute("class").split()
 
@@ -97,10 +127,14 @@ def test_keyboard_reaches_flagged_sentences_and_reasons(browser_page, live_serve
     open_page(page, live_server)
     check_text(page, example_text, shortcut=True)
 
+    # The summary and the exports come first; the skip link leads past them to the article.
     page.focus("#tab-review")
     page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "export-html"
+    page.focus("#article")
+    page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.dataset.index")
-    assert focused == str(flagged[0]["index"]), "Tab from the tabs goes to the first flagged sentence"
+    assert focused == str(flagged[0]["index"]), "Tab from the article's start goes to the first flagged sentence"
     assert flagged[0]["flags"][0]["message"] in page.text_content("#details")
     if len(flagged) > 1:
         page.keyboard.press("Tab")
@@ -257,7 +291,7 @@ def test_text_beyond_the_basic_plane_keeps_offsets(browser_page, live_server, ex
     open_page(page, live_server)
     check_text(page, text)
     assert "reading" not in page.get_attribute("#article", "class")
-    assert page.eval_on_selector("#article", "el => el.textContent") == text
+    assert page.eval_on_selector("#article", ARTICLE_TEXT_OUTSIDE_TABLES) == without_table_lines(text)
     assert page.locator("#article .s.flagged").count() > 0
 
 
@@ -399,8 +433,9 @@ def test_contradiction_jumps_to_and_highlights_its_partner(browser_page, contrad
         partner_index,
     )
 
-    # The document score is shown as a percentage.
-    assert "91%" in page.text_content("#scores")
+    # The summary says it in words, with the document score.
+    verdict = page.text_content('#verdicts [data-type="contradiction"]')
+    assert "1 pair of statements that contradict each other" in verdict and "0.91" in verdict
 
 
 def test_planted_contradiction_fixture_with_the_real_check(browser_page, live_server, fast_detector):
@@ -471,5 +506,5 @@ def test_page_fits_a_laptop_screen(browser_page, live_server, example_text):
         box = page.locator(selector).bounding_box() if selector != "#check" else None
         if box is not None:
             assert box["x"] >= 0 and box["x"] + box["width"] <= 1366, selector
-    article = page.locator("#article").bounding_box()
+    article = page.locator("#review-scroll").bounding_box()
     assert article["width"] > 600 and article["height"] > 400

@@ -33,6 +33,7 @@ from ..checks import GROUP_FLAG_TYPES, resolve_checks
 from ..errors import ConfigError, InputError
 from ..pipeline import Detector
 from ..report import FLAG_TYPES, Report
+from .workers import WorkerRegistry
 
 log = logging.getLogger(__name__)
 
@@ -147,15 +148,24 @@ def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 # -- the application ------------------------------------------------------------
 
 
-def create_app(detector: Detector, settings: ServerSettings | None = None) -> FastAPI:
-    """The application serving ``detector``, which must be loaded already."""
+def create_app(detector: Detector, settings: ServerSettings | None = None, workers: WorkerRegistry | None = None) -> FastAPI:
+    """The application serving ``detector``, which must be loaded already.
+
+    ``workers`` is how ``/healthz`` learns about the other worker processes of a
+    ``detector serve --workers N``; without it the server is this one process.
+    """
     settings = settings or ServerSettings()
+    workers = workers or WorkerRegistry()
     state: dict[str, anyio.CapacityLimiter] = {}
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         state["limiter"] = anyio.CapacityLimiter(settings.max_concurrent_checks)
-        yield
+        await workers.start()
+        try:
+            yield
+        finally:
+            await workers.stop()
 
     app = FastAPIOffline(
         title="news-copy detector",
@@ -181,6 +191,8 @@ def create_app(detector: Detector, settings: ServerSettings | None = None) -> Fa
 
     _install_error_handlers(app, settings)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    if workers.expected > 1:
+        app.add_middleware(CloseAfterCheckMiddleware)
 
     @app.get("/", include_in_schema=False)
     async def page() -> FileResponse:
@@ -188,9 +200,16 @@ def create_app(detector: Detector, settings: ServerSettings | None = None) -> Fa
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    @app.get("/healthz", tags=["service"], summary="Liveness: the model is loaded and the server answers.")
+    @app.get(
+        "/healthz",
+        tags=["service"],
+        summary="Liveness: the model is loaded and the server answers; how many worker processes answer, and their memory.",
+    )
     async def healthz() -> dict[str, Any]:
-        return {"status": "ok", "profile": detector.profile, "version": __version__}
+        # Reading the other workers' heartbeat files is file I/O: off the event loop.
+        report = await anyio.to_thread.run_sync(workers.report)
+        status = "ok" if report["answering"] >= report["expected"] else "degraded"
+        return {"status": status, "profile": detector.profile, "version": __version__, "workers": report}
 
     @app.get("/v1/info", tags=["service"], summary="The loaded checks, their flag codes, and the server's limits.")
     async def info() -> dict[str, Any]:
@@ -284,6 +303,37 @@ def create_app(detector: Detector, settings: ServerSettings | None = None) -> Fa
 
     app.openapi = _openapi_with_report_schema(app)  # type: ignore[method-assign]
     return app
+
+
+class CloseAfterCheckMiddleware:
+    """With several workers, a check's answer closes its connection.
+
+    The workers share one listening socket and the kernel hands a new connection to
+    whichever worker's event loop takes it first. A worker's event loop keeps taking
+    connections while its threads run checks, so a client that keeps its connection
+    alive stays on one worker however busy it is: four clients could all sit on one
+    of two workers. Closing after each check makes every request a new connection,
+    and a worker whose threads hold the CPU is slower to take it than an idle one.
+    On loopback or a LAN a new connection costs far less than a check.
+    """
+
+    PATHS = ("/v1/check", "/v1/check-batch")
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path") not in self.PATHS:
+            await self.app(scope, receive, send)
+            return
+
+        async def send_closing(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"connection"]
+                message = {**message, "headers": [*headers, (b"connection", b"close")]}
+            await send(message)
+
+        await self.app(scope, receive, send_closing)
 
 
 class BodyTooLarge(StarletteHTTPException):
