@@ -55,8 +55,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from .checks.base import Analysis
     from .segment import Document, Sentence
 
-STATISTIC_KINDS = ("count", "percent", "money", "measure", "duration", "ratio", "number")
-OTHER_KINDS = ("year", "date", "time", "age", "address", "ordinal", "period", "score", "identifier", "other")
+# A statistic is a figure that needs a source (labels/README.md, "The definition"); a
+# duration does not, and neither do the kinds ``detector.source_needed`` gives a
+# figure by the sentence around it (record, event, price, dimension).
+STATISTIC_KINDS = ("count", "percent", "money", "measure", "ratio", "number")
+OTHER_KINDS = ("duration", "year", "date", "time", "age", "address", "ordinal", "period", "score", "identifier", "record",
+               "event", "price", "dimension", "other")
 KINDS = STATISTIC_KINDS + OTHER_KINDS
 APPROXIMATIONS = ("over", "at_least", "under", "at_most", "nearly", "about", "range", "vague")
 SUPPORT_LABELS = ("sourced", "vague", "none")
@@ -186,7 +190,8 @@ _CORE = re.compile(
     | (?P<clock>\b\d{1,2}[:.]\d{2}\s?(?:[ap]\.?m\b\.?)|\b\d{1,2}:\d{2}(?::\d{2})?(?!\d)|\b\d{1,2}[.:]\d{2}(?=\s?(?:BST|GMT|UTC|ET|EST|EDT|PST|PDT|CET|CEST|local\s+time|hrs)\b))
     | (?P<slash>\b\d{1,4}/\d{1,4}\b(?!/))
     | (?P<ampm>\b\d{1,2}\s?[ap]\.?m\b\.?)
-    | (?P<digits>\d+(?:,\d{3})*(?:\.\d+)?)
+    | (?P<version>\b\d+\.\d+\.\d+(?:\.\d+)*\b)
+    | (?P<digits>\d+(?:,\d{3})*(?:\.\d+)?[½¼¾]?)
     """,
     re.VERBOSE | re.IGNORECASE,
 )
@@ -327,7 +332,13 @@ def mask_markup(text: str) -> str:
 # Parsing
 
 
+_VULGAR_FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75}
+
+
 def _number_from_digits(digits: str) -> float | None:
+    if digits[-1:] in _VULGAR_FRACTIONS:  # "6½"
+        whole = _number_from_digits(digits[:-1])
+        return None if whole is None else whole + _VULGAR_FRACTIONS[digits[-1]]
     plain = digits.replace(",", "")
     if len(plain.replace(".", "")) > _MAX_DIGITS:
         return None
@@ -379,8 +390,10 @@ class _Draft:
 
 
 def extract_figures(text: str) -> list[Figure]:
-    """Figures in one string, offsets into it (sentence index 0)."""
-    return [Figure(sentence=0, text=text[d.start : d.end], **_figure_fields(d)) for d in _scan(mask_markup(text))]
+    """Figures in one string, read as one sentence (sentence index 0), offsets into it."""
+    from .source_needed import retype_sentence
+
+    return retype_sentence(text, [Figure(sentence=0, text=text[d.start : d.end], **_figure_fields(d)) for d in _scan(mask_markup(text))])
 
 
 def _figure_fields(d: _Draft) -> dict[str, Any]:
@@ -441,6 +454,8 @@ def _scan(masked: str) -> list[_Draft]:
             keep(_Draft(match.start(), match.end(), None, "date"))
         elif group in ("clock", "ampm"):
             keep(_Draft(match.start(), match.end(), None, "time"))
+        elif group == "version":
+            keep(_Draft(match.start(), match.end(), None, "identifier"))  # "2.3.1": a software version
         elif group == "slash":
             keep(_Draft(match.start(), match.end(), None, "identifier"))  # "24/7", "18/30", "9/11"
         else:
@@ -854,6 +869,8 @@ def _counted_noun(masked: str, end: int) -> str | None:
 
 def document_figures(document: "Document") -> list[Figure]:
     """Every figure of a segmented document, in reading order, offsets into ``document.text``."""
+    from .source_needed import retype_sentence
+
     figures: list[Figure] = []
     for sentence in document.sentences:
         if sentence.kind == "heading":
@@ -863,7 +880,8 @@ def document_figures(document: "Document") -> list[Figure]:
             continue
         drafts = _scan(mask_markup(sentence.text))
         table = _table_context(sentence) if sentence.kind == "table_row" else None
-        figures.extend(_to_figures(sentence, drafts, table))
+        found = _to_figures(sentence, drafts, table)
+        figures.extend(found if table is not None else retype_sentence(sentence.text, found, sentence.start))
     return figures
 
 
