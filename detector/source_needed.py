@@ -51,12 +51,12 @@ _SPORT = re.compile(
     r"home\s+runs?|tournament|semi-finals?|quarter-finals?|play-offs?|playoffs?|fixtures?|kick-off|"
     r"attendance|spectators|stadium|Grand\s+Prix|relegat\w+|knockout|sprint|marathon|triathlon|"
     r"played\s+(?:\w+\s+){0,2}games|joined\s+from|signed\s+(?:for|from)|on\s+loan|transfer\s+fee|undisclosed\s+fee|"
-    r"points\s+(?:clear|behind|ahead|adrift)|leaderboard|Mirrorball|ERA|NBA|NFL|NHL|MLB|FIFA|UEFA|IPL|T20|ODI)\b"
+    r"five-setter|four-setter|straight\s+sets|tie-break|points\s+(?:clear|behind|ahead|adrift)|leaderboard|Mirrorball|ERA|NBA|NFL|NHL|MLB|FIFA|UEFA|IPL|T20|ODI)\b"
 )
 _TRANSFER = re.compile(r"\b(?:fee|signed|signing|joined|joins|join|transfer|prize|loan|bid|contract|deal|winnings|purse)\b", re.IGNORECASE)
 _COURT = re.compile(
     r"\b(?:jailed|sentenced|sentences?|prison|imprisonment|imprisoned|convicted|guilty|charged|charges?|counts?\s+of|"
-    r"fined|fine|court|judge|trial|jury|parole|custody|bail|banned|ban|suspension|suspended|disqualif\w+|offences?|"
+    r"fined|fines?|court|judge|trial|jury|parole|custody|bail|banned|ban|suspension|suspended|disqualif\w+|offences?|"
     r"offenses?|pleaded|acquitted|compensation|damages|register)\b",
     re.IGNORECASE,
 )
@@ -79,7 +79,12 @@ _PEOPLE_BEFORE = re.compile(
 _AGE_AFTER_RANGE = re.compile(r"^\s*(?:-|–|to)\s*(?:\w+[\s-])?\d{1,3}[-\s]years?[-\s]olds?\b|^\s*(?:-|–|to)\s*\w+[-\s]years?[-\s]olds?\b", re.IGNORECASE)
 _TIME_FRACTION = re.compile(r"^\s+of\s+(?:an?\s+)?(?:hour|minute|mile|century|second|day|year|inch|point|lap|game|match)\b", re.IGNORECASE)
 _PER_TIME = re.compile(r"^\s*(?:a|an|per|each|every)\s+(?:year|annum|month|week|day)\b|^\s*(?:annually|yearly|monthly)\b", re.IGNORECASE)
-_VERSION_BEFORE = re.compile(r"\b(?:version|v\.?|release|update|build|firmware|iOS|iPadOS|macOS|Android|Windows|Python|Java)\s?$", re.IGNORECASE)
+_VERSION_BEFORE = re.compile(
+    r"\b(?:version|v\.?|release|update|build|firmware|iOS|iPadOS|macOS|Android|Windows|Python|Java|Boeing(?:'s|’s)?|Airbus(?:'s|’s)?)\s?$",
+    re.IGNORECASE,
+)
+_AGE_SUFFIX = re.compile(r"^\s?-\s?(?:years?|months?|weeks?|days?)\s?-\s?olds?\b", re.IGNORECASE)  # "35 -year -old", "over 22-year-old"
+_CONVERSION_BEFORE = re.compile(r"^\s*[(;,/]\s*$")
 _ONLY_FIGURE_OF_SPEECH = re.compile(r"^\s+of\s+(?:fans|viewers|people\s+around|followers|admirers|listeners|readers)\b", re.IGNORECASE)
 
 
@@ -104,6 +109,8 @@ def _kind_in_context(text: str, f: "Figure", offset: int, sport: bool, court: bo
         return "period"  # "a quarter of an hour": time, not a share
     if f.kind in ("count", "number") and _VERSION_BEFORE.search(before):
         return "identifier"  # "iOS 17", "version 3"
+    if f.kind in ("count", "number", "duration") and f.value is not None and _AGE_SUFFIX.match(after):
+        return "age"
     if f.kind in ("count", "number", "ratio") and f.value is not None and _AGE_AFTER_RANGE.match(after):
         return "age"  # "seven to 19-year-olds"
     if f.kind in ("count", "number") and f.value is not None and 0 < f.value < 125 and float(f.value).is_integer() and f.approx is None:
@@ -145,11 +152,15 @@ def _kind_in_context(text: str, f: "Figure", offset: int, sport: bool, court: bo
 
 
 def _ages_in_lists(text: str, figures: list["Figure"], offset: int) -> list["Figure"]:
-    """"aged 24, 23 and 16": numbers listed right after an age are ages too."""
+    """"aged 24, 23 and 16": numbers listed right after an age are ages too; "250m reais (£43.6m; $66.3m)":
+    a conversion in brackets is the same figure as the one before it."""
     out = list(figures)
     for k in range(1, len(out)):
         previous, current = out[k - 1], out[k]
         gap = text[previous.end - offset : current.start - offset]
+        if current.kind == "money" and previous.kind in ("record", "price", "money") and _CONVERSION_BEFORE.match(gap):
+            out[k] = replace(current, kind=previous.kind)
+            continue
         if (
             previous.kind == "age"
             and current.kind in ("count", "number", "event", "record")
