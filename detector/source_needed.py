@@ -51,7 +51,10 @@ _SPORT = re.compile(
     r"home\s+runs?|tournament|semi-finals?|quarter-finals?|play-offs?|playoffs?|fixtures?|kick-off|"
     r"attendance|spectators|stadium|Grand\s+Prix|relegat\w+|knockout|sprint|marathon|triathlon|"
     r"played\s+(?:\w+\s+){0,2}games|joined\s+from|signed\s+(?:for|from)|on\s+loan|transfer\s+fee|undisclosed\s+fee|"
-    r"five-setter|four-setter|straight\s+sets|tie-break|points\s+(?:clear|behind|ahead|adrift)|leaderboard|Mirrorball|ERA|NBA|NFL|NHL|MLB|FIFA|UEFA|IPL|T20|ODI)\b"
+    r"five-setter|four-setter|straight\s+sets|tie-break|points\s+(?:clear|behind|ahead|adrift)|leaderboard|Mirrorball|NBA|NFL|NHL|MLB|FIFA|UEFA|IPL|T20|ODI|"
+    r"inning|not\s+out|first-class|drove\s+in|runners|cup\s+final|fa\s+cup|world\s+cup|first\s+signing|new\s+signings?|"
+    r"arrived\s+from\s+[A-Z]\w+\s+for|Tour\s+de\s+France|stages?\s+covering)\b",
+    re.IGNORECASE,
 )
 _TRANSFER = re.compile(r"\b(?:fee|signed|signing|joined|joins|join|transfer|prize|loan|bid|contract|deal|winnings|purse)\b", re.IGNORECASE)
 _COURT = re.compile(
@@ -85,6 +88,11 @@ _VERSION_BEFORE = re.compile(
 )
 _AGE_SUFFIX = re.compile(r"^\s?-\s?(?:years?|months?|weeks?|days?)\s?-\s?olds?\b", re.IGNORECASE)  # "35 -year -old", "over 22-year-old"
 _CONVERSION_BEFORE = re.compile(r"^\s*[(;,/]\s*$")
+_PAGE_COUNTS = frozenset("likes followers views comments reviews shares retweets subscribers signatures".split())
+_MULTI_BEFORE = re.compile(r"\bmulti-?\s?$", re.IGNORECASE)
+_LIGHT_YEARS = re.compile(r"^\s+light[\s-]years?\b", re.IGNORECASE)
+_AGED_BEFORE = re.compile(r"\baged?\s+$", re.IGNORECASE)
+_VOTING = re.compile(r"\b(?:vot(?:e|ed|es|ing)|ballots?|referendum)\b", re.IGNORECASE)
 _ONLY_FIGURE_OF_SPEECH = re.compile(r"^\s+of\s+(?:fans|viewers|people\s+around|followers|admirers|listeners|readers)\b", re.IGNORECASE)
 
 
@@ -118,6 +126,16 @@ def _kind_in_context(text: str, f: "Figure", offset: int, sport: bool, court: bo
             return "age"  # "both 17"
         if _PEOPLE_BEFORE.search(before) and not f.noun:
             return "age"  # "Two men, 17 and 23, ..."
+    if f.kind in ("count", "number") and f.approx == "range" and _AGED_BEFORE.search(before):
+        return "age"  # "men aged between 16 and 43"
+    if f.kind == "money" and _MULTI_BEFORE.search(before):
+        return "other"  # "multi-million dollar": a figure of speech
+    if f.kind in ("count", "number") and _LIGHT_YEARS.match(after):
+        return "dimension"
+    if f.kind == "count" and f.noun and f.noun.lower() in _PAGE_COUNTS:
+        return "record"  # likes, followers, reviews: a count the page itself shows
+    if f.kind in ("count", "number", "percent") and _VOTING.search(text) and (f.kind != "percent" or re.match(r"^\s+to\s+\d", after)):
+        return "record"  # the tally of the vote being reported: "56 senators voted", "52% to 48%"
     if f.kind in ("count", "number", "measure") and (f.unit in _VOTES or (f.noun and f.noun.lower() in _VOTE_NOUNS)):
         return "record"  # seats and votes: the tally of the vote being reported
     if not f.is_statistic and f.kind != "duration":
