@@ -31,6 +31,7 @@ HOW = ("sentence", "next_sentence", "paragraph", "quote", "continued", "document
 
 _VAGUE_WHO = (
     r"(?:experts?|sources?|analysts?|critics|witnesses|insiders?|observers|some|many|others|people|scientists|researchers|"
+    r"biologists|physicists|psychologists|historians|academics|ecologists|specialists|"
     r"studies|research|reports?|officials\s+familiar|those\s+familiar|commentators|economists|doctors|campaigners|"
     r"estimates|statistics|figures|data|polls|surveys)"
 )
@@ -70,19 +71,21 @@ _SAYS_SPEAKER = re.compile(
     r"\b(?:said|says|told|added|wrote|according\s+to)\s+(?:the\s+|a\s+|an\s+)?" + _NOT_VAGUE + r"(?:" + _NAME + r"|" + _SPEAKER_WORD + r")"
 )
 _ACCORDING = re.compile(
-    r"\baccording\s+to\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+|his\s+|her\s+)?"
-    r"(?!(?:some|unnamed|anonymous|recent|various|several|local|media|news|multiple|" + _VAGUE_WHO[3:-1] + r")\b)",
+    r"\baccording\s+to\s+(?!(?:the\s+|a\s+|an\s+|its\s+|their\s+|his\s+|her\s+)?"
+    r"(?:some|unnamed|anonymous|recent|various|several|local|media|news|multiple|" + _VAGUE_WHO[3:-1] + r")\b)",
     re.IGNORECASE,
 )
-# "As measured by Gallup", "figures from the ONS", "data compiled by Rentrak", "per the CDC"
+# "As measured by Gallup", "figures from the ONS", "data compiled by Rentrak", "per the CDC", "in a recent
+# Des Moines Register/Bloomberg poll": the source must be a name (capitalised), not "undercover agents".
 _BY_SOURCE = re.compile(
-    r"\b(?:as\s+)?(?:measured|reported|estimated|calculated|recorded|counted|compiled|published|released|collected|tracked|"
-    r"conducted|commissioned|carried\s+out)\s+by\s+(?:the\s+)?" + _NOT_VAGUE + r"[A-Z\w]|"
-    r"\b(?:data|figures|statistics|numbers|estimates|research|analysis|polling)\s+(?:from|by|of)\s+(?:the\s+)?[A-Z]|"
-    r"\bper\s+(?:the\s+)?[A-Z]{2,}|\bcited\s+by\b|\bsource:\s|"
-    r"\b(?:polled|surveyed|interviewed|questioned|approved|set|required|imposed)\s+(?:for|by)\s+(?:the\s+)?[A-Z]|"
-    r"\b(?:government|official|[A-Z][\w.&-]+(?:'s|’s)?)\s+(?:target|goal|limit|threshold|cap|forecast|estimate|budget|guidance)\b",
-    re.IGNORECASE,
+    r"\b(?:[Aa]s\s+)?(?:measured|reported|estimated|calculated|recorded|counted|compiled|published|released|collected|tracked|"
+    r"conducted|commissioned|carried\s+out|polled|surveyed|interviewed|questioned|approved|set|required|imposed)\s+(?:by|for)\s+"
+    r"(?:the\s+)?" + _NOT_VAGUE + r"[A-Z]|"
+    r"\b(?:[Dd]ata|[Ff]igures|[Ss]tatistics|[Nn]umbers|[Ee]stimates|[Rr]esearch|[Aa]nalysis|[Pp]olling)\s+(?:from|by|of)\s+(?:the\s+)?[A-Z]|"
+    r"\bper\s+(?:the\s+)?[A-Z]{2,}|\bcited\s+by\b|\b[Ss]ource:\s|"
+    r"\b(?:[Ii]n|[Ff]rom|[Bb]y)\s+(?:a|an|the|its|their)\s+(?:recent\s+|new\s+|latest\s+)?(?:[A-Z][\w/&.'’-]*\s+){1,5}"
+    r"(?:poll|survey|study|report|census|analysis|index|audit)\b|"
+    r"\b(?:[Gg]overnment|[Oo]fficial|[A-Z][\w.&-]+(?:'s|’s)?)\s+(?:target|goal|threshold|cap|forecast|estimate|budget|guidance)\b"
 )
 # "The study found", "Gallup's poll shows", "a survey by YouGov", "the ONS figures"
 _DOCUMENT = r"(?:study|report|survey|poll|census|audit|review|analysis|investigation|inquiry|paper|research|figures|data|statistics|index|assessment|estimate|projections?|forecast|findings|results|documents?|filing|records)"
@@ -107,7 +110,8 @@ _VAGUE = re.compile(
     r"understood|said|expected|reported|claimed)|(?:is|are|was|were)\s+(?:estimated|believed|thought|expected|said|"
     r"rumou?red|reported)\s+to|an\s+estimated|estimated\s+(?:at|to)|alternative\s+estimates|hailed\s+as|some\s+(?:say|"
     r"believe|estimate|argue)|many\s+(?:say|believe)|critics\s+say|analysts\s+(?:say|said|expected|expect|believe|estimate|"
-    r"estimated|predict|forecast)|(?:scientists|researchers|economists|doctors)\s+(?:say|said|believe|estimate|found|"
+    r"estimated|predict|forecast)|(?:scientists|researchers|economists|doctors|biologists|physicists|psychologists|historians|"
+    r"academics|specialists)\s+(?:say|said|believe|estimate|found|"
     r"have\s+found)|witnesses|observers|speculation|(?:figures|data|statistics|numbers)\s+(?:show|shows|showed|suggest|"
     r"indicate|reveal|revealed|reveals)|official\s+statistics|(?:a|one)\s+source|(?:are|is)\s+expected|(?:dozens|hundreds)\s+of\s+(?:studies|"
     r"experiments)\s+have)\b",

@@ -89,6 +89,11 @@ _VERSION_BEFORE = re.compile(
 _AGE_SUFFIX = re.compile(r"^\s?-\s?(?:years?|months?|weeks?|days?)\s?-\s?olds?\b", re.IGNORECASE)  # "35 -year -old", "over 22-year-old"
 _CONVERSION_BEFORE = re.compile(r"^\s*[(;,/]\s*$")
 _PAGE_COUNTS = frozenset("likes followers views comments reviews shares retweets subscribers signatures".split())
+_COMPOUND_AFTER = re.compile(
+    r"^-(?:member|strong|seat|seater|page|word|bed|room|storey|story|acre|mile|foot|man|woman|person|people|nation|country|"
+    r"state|track|car|vehicle|lane|floor|screen|inch|piece|part|episode|song|hole|match|game)\b",
+    re.IGNORECASE,
+)
 _MULTI_BEFORE = re.compile(r"\bmulti-?\s?$", re.IGNORECASE)
 _LIGHT_YEARS = re.compile(r"^\s+light[\s-]years?\b", re.IGNORECASE)
 _AGED_BEFORE = re.compile(r"\baged?\s+$", re.IGNORECASE)
@@ -100,6 +105,9 @@ def retype_sentence(text: str, figures: list["Figure"], offset: int = 0) -> list
     """``figures`` of one sentence (offsets into a text where the sentence starts at ``offset``), retyped."""
     if not figures:
         return figures
+    if text.rstrip().rstrip("\"”’'").endswith("?"):
+        # A question claims nothing: "Does Jessica regret the $500,000 prize?"
+        return [replace(f, kind="other") if f.is_statistic else f for f in figures]
     sport = _SPORT.search(text) is not None
     court = _COURT.search(text) is not None
     out: list[Figure] = []
@@ -128,6 +136,8 @@ def _kind_in_context(text: str, f: "Figure", offset: int, sport: bool, court: bo
             return "age"  # "Two men, 17 and 23, ..."
     if f.kind in ("count", "number") and f.approx == "range" and _AGED_BEFORE.search(before):
         return "age"  # "men aged between 16 and 43"
+    if f.kind in ("count", "number") and _COMPOUND_AFTER.match(after):
+        return "dimension"  # "a 14-member board", "a 100-person capacity", "a 3,600-word timeline"
     if f.kind == "money" and _MULTI_BEFORE.search(before):
         return "other"  # "multi-million dollar": a figure of speech
     if f.kind in ("count", "number") and _LIGHT_YEARS.match(after):

@@ -15,18 +15,21 @@ confidence, not a trained probability.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..artifacts import ArtifactStore
-from ..figures import Figure, analysis_figures, consistency_issues
+from ..attribution_reading import HOW, NAMED, NONE, VAGUE, Attribution, read_attributions
+from ..figures import STATISTIC_KINDS, Figure, analysis_figures, consistency_issues
 from ..scoring import probabilities_function
 from ..segment import Document, Sentence
 from .base import Analysis, Check, CheckResult, register
 
-SUPPORT_CLASSES = ("sourced", "vague", "none")
+# The support model's classes: "fine" (sourced, or no figure that needs a source), "vague", "none".
+SUPPORT_CLASSES = ("fine", "vague", "none")
 
 _SAY = (r"(?:said|says|say|told|tells|announced|announces|confirmed|confirms|stated|states|reported|reports|added|adds|"
         r"explained|wrote|writes|tweeted|posted|revealed|reveals|estimated|estimates|claimed|claims|insisted|argued|warned|"
@@ -76,6 +79,8 @@ CUE_NAMES = (
     "finding", "respondents", "quote_speaker", "prev_finding", "prev_quote_speaker", "next_quote_speaker",
     "prev_say", "prev_named", "prev_vague", "prev_quote", "next_say", "next_named", "next_vague", "next_quote",
     "block_named", "block_vague", "in_table", "statistics", "words",
+    *(f"read_{support}" for support in (NAMED, VAGUE)), *(f"read_by_{how}" for how in HOW),
+    *(f"kind_{kind}" for kind in STATISTIC_KINDS), "approximate", "magnitude",
 )
 
 
@@ -97,7 +102,8 @@ def _cues(text: str) -> dict[str, float]:
 
 @dataclass(frozen=True, slots=True)
 class SupportContext:
-    """What the support model reads about one sentence: its text and the text around it."""
+    """What the support model reads about one sentence: its text, the text around it, the attribution the
+    rules read (``detector.attribution_reading``) and the kinds of the figures that need a source."""
 
     text: str
     previous: str | None
@@ -105,10 +111,21 @@ class SupportContext:
     block: tuple[str, ...]
     in_table: bool
     statistics: int
+    attribution: Attribution = Attribution(NONE)
+    kinds: tuple[str, ...] = ()
+    approximate: bool = False
+    magnitude: float = 0.0
 
 
-def context_for(document: Document, sentence: Sentence, statistics: int) -> SupportContext:
+def context_for(document: Document, sentence: Sentence, statistics: int, attribution: Attribution = Attribution(NONE),
+                figures: tuple[Figure, ...] = ()) -> SupportContext:
     """The sentence's neighbours in its paragraph; for a table row, the lines around the table."""
+    extra = {
+        "attribution": attribution,
+        "kinds": tuple(sorted({f.kind for f in figures})),
+        "approximate": any(f.approx is not None for f in figures),
+        "magnitude": max((math.log10(abs(f.value) + 1.0) for f in figures if f.value is not None), default=0.0),
+    }
     sentences = document.sentences
     if sentence.kind == "table_row":
         first = sentence.index
@@ -119,7 +136,7 @@ def context_for(document: Document, sentence: Sentence, statistics: int) -> Supp
             last += 1
         before = sentences[first - 1].clean if first > 0 else None
         after = sentences[last + 1].clean if last + 1 < len(sentences) else None
-        return SupportContext(sentence.clean, before, after, (), True, statistics)
+        return SupportContext(sentence.clean, before, after, (), True, statistics, **extra)
     previous = sentences[sentence.index - 1] if sentence.index > 0 else None
     following = sentences[sentence.index + 1] if sentence.index + 1 < len(sentences) else None
     block = tuple(s.clean for s in sentences if s.block == sentence.block and s.index != sentence.index)
@@ -130,6 +147,7 @@ def context_for(document: Document, sentence: Sentence, statistics: int) -> Supp
         block[:40],
         False,
         statistics,
+        **extra,
     )
 
 
@@ -152,6 +170,10 @@ def cue_features(contexts: list[SupportContext]) -> np.ndarray:
             "block_vague": float(any(b["vague"] for b in block)),
             "in_table": float(c.in_table), "statistics": float(min(c.statistics, 5)),
             "words": float(min(len(c.text.split()), 80)) / 10.0,
+            "read_named": float(c.attribution.support == NAMED), "read_vague": float(c.attribution.support == VAGUE),
+            **{f"read_by_{how}": float(c.attribution.how == how) for how in HOW},
+            **{f"kind_{kind}": float(kind in c.kinds) for kind in STATISTIC_KINDS},
+            "approximate": float(c.approximate), "magnitude": min(c.magnitude, 13.0) / 3.0,
         })
         rows.append([row[name] for name in CUE_NAMES])
     return np.asarray(rows, dtype=np.float64).reshape(-1, len(CUE_NAMES))
@@ -160,34 +182,6 @@ def cue_features(contexts: list[SupportContext]) -> np.ndarray:
 def support_features(vectors: np.ndarray, contexts: list[SupportContext]) -> np.ndarray:
     """The support model's input: the sentence vector, then the cue features."""
     return np.hstack([np.asarray(vectors, dtype=np.float64).reshape(len(contexts), -1), cue_features(contexts)])
-
-
-def source_cue(context: SupportContext) -> str | None:
-    """The phrase an editor would point at as the source, if any (for the report and messages)."""
-    for text in (context.text, context.following, context.previous):
-        if not text:
-            continue
-        for pattern in (_ACCORDING, _NAMED_SAY, _FINDING, _QUOTE_SPEAKER, _PRONOUN_SAY, _SOURCE_LINE):
-            match = pattern.search(text)
-            if match:
-                return _window(text, match.start(), match.end())
-    return None
-
-
-def vague_cue(context: SupportContext) -> str | None:
-    for text in (context.text, context.previous, context.following):
-        if text:
-            match = _VAGUE.search(text)
-            if match:
-                return match.group()
-    return None
-
-
-def _window(text: str, start: int, end: int, width: int = 40) -> str:
-    a = max(0, start - 10)
-    b = min(len(text), end + width)
-    snippet = text[a:b].strip()
-    return ("…" if a > 0 else "") + snippet + ("…" if b < len(text) else "")
 
 
 def _quote_figures(figures: list[Figure], limit: int = 3) -> str:
@@ -225,41 +219,35 @@ class Figures(Check):
         return self
 
     def support(self, analysis: Analysis) -> tuple[list[int], list[SupportContext], np.ndarray]:
-        """Sentences with a statistic, their contexts, and P(sourced, vague, none) for each (memoised)."""
+        """Sentences with a figure that needs a source, their contexts, and P(fine, vague, none) for each (memoised)."""
         return analysis.memo("figures.support", self._support)
 
     def _support(self, analysis: Analysis):
         figures = analysis_figures(analysis)
-        by_sentence: dict[int, int] = {}
-        for f in figures:
-            if f.is_statistic:
-                by_sentence[f.sentence] = by_sentence.get(f.sentence, 0) + 1
         document = analysis.document
+        by_sentence: dict[int, list[Figure]] = {}
+        for f in figures:
+            if needs_source(f, document.sentences[f.sentence].kind == "table_row"):
+                by_sentence.setdefault(f.sentence, []).append(f)
         indexes = [i for i in sorted(by_sentence) if document.sentences[i].kind != "heading"]
         if not indexes:
             return [], [], np.zeros((0, len(SUPPORT_CLASSES)))
-        contexts = [context_for(document, document.sentences[i], by_sentence[i]) for i in indexes]
+        attributions = read_attributions(document, figures)
+        contexts = [context_for(document, document.sentences[i], len(by_sentence[i]), attributions[i], tuple(by_sentence[i]))
+                    for i in indexes]
         features = support_features(analysis.vectors[indexes], contexts)
         raw = self.support_probabilities_(features)
         order = [list(self.classes_).index(c) for c in SUPPORT_CLASSES]
         return indexes, contexts, raw[:, order]
 
-    def decide(self, probabilities: np.ndarray) -> list[str]:
-        """Support label per row of P(sourced, vague, none), by the artifact's thresholds."""
-        labels = []
-        for p_sourced, p_vague, p_none in probabilities:
-            if p_none >= self.none_threshold_:
-                labels.append("none")
-            elif p_vague >= self.vague_threshold_:
-                labels.append("vague")
-            else:
-                labels.append("sourced")
-        return labels
+    def decide(self, probabilities: np.ndarray, contexts: list[SupportContext]) -> list[str]:
+        """Per sentence: "none" or "vague" (a flag) or "fine", by the rules' reading and the artifact's thresholds."""
+        return decide(probabilities, contexts, self.none_threshold_, self.vague_threshold_)
 
     def run(self, analysis: Analysis) -> CheckResult:
         figures = analysis_figures(analysis)
         indexes, contexts, probabilities = self.support(analysis)
-        decisions = self.decide(probabilities) if len(indexes) else []
+        decisions = self.decide(probabilities, contexts) if len(indexes) else []
         support_of = {i: (d, c, p) for i, d, c, p in zip(indexes, decisions, contexts, probabilities)}
         document = analysis.document
         flags = []
@@ -267,45 +255,89 @@ class Figures(Check):
         for f in figures:
             entry = support_of.get(f.sentence)
             if f.is_statistic and entry is not None:
-                decision, context, _ = entry
-                cue = vague_cue(context) if decision == "vague" else source_cue(context) if decision == "sourced" else None
-                supported.append(f.with_support(decision, cue))
+                _, context, _ = entry
+                reading = context.attribution
+                support = {NAMED: "sourced", VAGUE: "vague", NONE: "none"}[reading.support]
+                supported.append(f.with_support(support, reading.cue))
             else:
                 supported.append(f)
         for index, (decision, context, p) in support_of.items():
-            stats = [f for f in supported if f.sentence == index and f.is_statistic]
+            stats = [f for f in supported if f.sentence == index and needs_source(f, context.in_table)]
             evidence = {
                 "figures": [f.to_dict() for f in stats],
                 "probabilities": {c: round(float(v), 4) for c, v in zip(SUPPORT_CLASSES, p)},
             }
-            sentence = document.sentences[index]
             if decision == "none":
                 if context.in_table:
                     reason = "the table has no source line or caption that says where these numbers come from"
                 else:
-                    reason = "no attribution in this sentence or the ones around it"
-                flags.append(self.flag(index, "figure.no_source", p[2], f"No source for {_quote_figures(stats)}: {reason}.", **evidence))
+                    reason = "no attribution in this sentence, the next one, or the reported speech or findings it continues"
+                flags.append(self.flag(index, "figure.no_source", _flag_score(p, context, "none"),
+                                       f"No source for {_quote_figures(stats)}: {reason}.", **evidence))
             elif decision == "vague":
-                cue = vague_cue(context)
+                cue = context.attribution.cue
                 said = f'"{cue}" does not say who' if cue else "the attribution does not say who"
-                flags.append(self.flag(index, "figure.vague_source", p[1], f"Vague source for {_quote_figures(stats)}: {said}.",
-                                       cue=cue, **evidence))
-            del sentence
+                flags.append(self.flag(index, "figure.vague_source", _flag_score(p, context, "vague"),
+                                       f"Vague source for {_quote_figures(stats)}: {said}.", cue=cue, **evidence))
         for issue in consistency_issues(supported, document):
             flags.append(self.flag(issue.sentence, "figure.inconsistent", issue.score, issue.message, related=issue.related,
                                    **issue.evidence))
-        score = self._document_score(probabilities)
+        score = self._document_score(probabilities, contexts)
         return CheckResult(flags, score, {"figures": [f.to_dict() for f in supported]})
 
-    def _document_score(self, probabilities: np.ndarray) -> float | None:
+    def _document_score(self, probabilities: np.ndarray, contexts: list[SupportContext]) -> float | None:
         if self.document_model_ is None:
             return None
-        features = document_features(probabilities[:, 2] if len(probabilities) else np.zeros(0))
+        features = document_features(unsupported_probability(probabilities, contexts))
         return float(self.document_probabilities_(features.reshape(1, -1))[0, 1])
 
 
+def needs_source(figure: Figure, in_table: bool) -> bool:
+    """A statistic in running text; in a table, every quantity (a table is data, and says where it is from or not)."""
+    if figure.is_statistic:
+        return True
+    return in_table and figure.value is not None and figure.kind in ("duration", "record", "event", "price", "dimension")
+
+
+def decide(probabilities: np.ndarray, contexts: list[SupportContext], none_threshold: float, vague_threshold: float) -> list[str]:
+    """The flag per sentence. The rules read who vouches; the model only confirms a missing or vague source
+    (P(none) or P(vague) + P(none) at least the threshold): it never flags a sentence the rules find sourced.
+    A table row with no source line or caption is flagged by the rules alone: a table is data."""
+    labels = []
+    for (p_fine, p_vague, p_none), context in zip(probabilities, contexts):
+        reading = context.attribution.support
+        if context.in_table:
+            labels.append("none" if reading == NONE else "vague" if reading == VAGUE else "fine")
+        elif reading == NONE and p_none >= none_threshold:
+            labels.append("none")
+        elif reading == VAGUE and p_vague + p_none >= vague_threshold:
+            labels.append("vague")
+        else:
+            labels.append("fine")
+    return labels
+
+
+def unsupported_probability(probabilities: np.ndarray, contexts: list[SupportContext]) -> np.ndarray:
+    """Per sentence, the probability that it carries a figure nobody identifiable vouches for: the model's
+    P(none) (+ P(vague) where the source is vague) where the rules found no source; 0 where they found one."""
+    out = np.zeros(len(contexts))
+    for k, (row, context) in enumerate(zip(probabilities, contexts)):
+        if context.attribution.support == NONE:
+            out[k] = 1.0 if context.in_table else row[2]
+        elif context.attribution.support == VAGUE:
+            out[k] = row[1] + row[2]
+    return out
+
+
+def _flag_score(p: np.ndarray, context: SupportContext, decision: str) -> float:
+    if context.in_table:
+        return float(max(p[2], 0.5))
+    return float(p[2] if decision == "none" else p[1] + p[2])
+
+
 def document_features(p_none: np.ndarray) -> np.ndarray:
-    """Features of a document for its unsupported-figure probability: from its sentences' P(none)."""
+    """Features of a document for its unsupported-figure probability: from its sentences' probability of an
+    unsupported figure (``unsupported_probability``)."""
     if len(p_none) == 0:
         return np.zeros(4)
     top = np.sort(p_none)[::-1]
