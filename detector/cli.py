@@ -230,6 +230,7 @@ def evaluate() -> None:
 
 # Commands that live with their feature, registered here with one line each.
 from .batch.cli import batch_command as _batch_command  # noqa: E402
+from .editorial import eval_command as _editorial_eval  # noqa: E402
 from .server import command as _server  # noqa: E402
 from .training import contradictions as _contradictions  # noqa: E402
 from .training import figures as _figures  # noqa: E402
@@ -246,6 +247,7 @@ train.add_command(_figures.train_command, "figures")
 evaluate.add_command(_figures.eval_command, "figures")
 train.add_command(_contradictions.train_command, "contradictions")
 evaluate.add_command(_contradictions.eval_command, "contradictions")
+evaluate.add_command(_editorial_eval, "editorial")
 
 
 if __name__ == "__main__":  # pragma: no cover
