@@ -61,7 +61,7 @@ _NOT_VAGUE = r"(?!" + _VAGUE_WHO + r"\b)"
 
 # "police said", "Mr Smith told", "the ministry, saying", "he added"
 _SPEAKER_SAYS = re.compile(
-    r"\b" + _NOT_VAGUE + r"(?:(?:" + _SPEAKER_WORD + r"|" + _NAME + r"|it|they)"
+    r"\b" + _NOT_VAGUE + r"(?:(?:" + _SPEAKER_WORD + r"|" + _NAME + r"|[Ii]t|[Tt]hey)"
     r"(?:\s+(?:in|at|for|of|from)\s+(?:the\s+)?" + _NAME + r")?"
     r",?\s+(?:also\s+|has\s+|have\s+|had\s+|later\s+|previously\s+|earlier\s+|then\s+|separately\s+|on\s+\w+\s+)?" + _SAY +
     r"|(?:he|she|I|we)\s+(?:also\s+|has\s+|have\s+|had\s+|later\s+)?" + _SAY_PERSON + r")\b"
@@ -93,7 +93,8 @@ _NAMED_DOCUMENT = re.compile(
     r"\b(?:the|this|that|these|its|their|his|her|our|[A-Z][\w'’.&-]*(?:'s|’s)?)\s+(?:[\w'’-]+\s+){0,3}" + _DOCUMENT + r"\b"
     r"[^.;]{0,80}?\b(?:found|finds|shows?|showed|shown|suggests?|suggested|revealed|reveals|indicates?|indicated|"
     r"estimates?|estimated|concluded|recorded|counted|says|said|puts|put|lists|listed|ranks|ranked|included|includes|"
-    r"tracked|covered|measured|projects?|projected|predicts?|predicted)\b|"
+    r"tracked|covered|measured|projects?|projected|predicts?|predicted|questioned|surveyed|interviewed|polled|asked|"
+    r"followed|studied|analy[sz]ed|examined|reviewed)\b|"
     r"\b(?:a|an|one|new|latest|recent)\s+(?:[\w'’-]+\s+){0,3}" + _DOCUMENT + r"\s+(?:by|from|for|of|in|published\s+(?:by|in)|"
     r"conducted\s+by|commissioned\s+by|released\s+by|carried\s+out\s+by)\s+(?:the\s+)?[A-Z]"
 )
