@@ -142,6 +142,7 @@ _POINTS_BACK = re.compile(
 )
 _DEFINITE_DOCUMENT = re.compile(r"\b(?:the|this|that|these|those)\s+(?:[\w'’-]+\s+){0,2}" + _DOCUMENT + r"\b", re.IGNORECASE)
 _QUOTE_MARK = re.compile(r"[\"“”]")
+_SPEAKER_LABEL = re.compile(r"^(?:[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}|Q|A):\s")
 _SOURCE_LINE = re.compile(r"^\s*[*_]*\s*(?:sources?|data|note|notes|figures|credit)\s*[:.\-–]", re.IGNORECASE)
 _CAPTION = re.compile(r"^\s*[*_]*\s*(?:table|figure|chart|graph)\s*\d*\s*[:.\-–]", re.IGNORECASE)
 
@@ -249,10 +250,15 @@ def _attribution(sentences: Sequence["Sentence"], s: "Sentence", own_named: list
                 return Attribution(NAMED, "paragraph", own_named[k])
     quoted = s.clean.lstrip()[:1] in ('"', "“", "‘")
     previous_block = _previous_block(sentences, s)
-    if quoted and previous_block:
-        for k in previous_block[::-1][:3]:
+    if quoted:
+        # A quotation is vouched for by its speaker, named in its paragraph or just before it.
+        same_block = [k for k in range(max(0, i - 6), min(len(sentences), i + 6)) if k != i and sentences[k].block == s.block]
+        for k in same_block + previous_block[::-1][:3]:
             if own_named[k] or _QUOTE_SPEAKER.search(sentences[k].clean):
                 return Attribution(NAMED, "quote", own_named[k] or sentences[k].clean[:60])
+    speaker = _speaker_label(sentences, s)
+    if speaker:
+        return Attribution(NAMED, "quote", speaker)
     if _CONTINUES.search(s.clean) and previous_block:
         for k in previous_block[::-1][:2]:
             if own_named[k]:
@@ -265,6 +271,15 @@ def _attribution(sentences: Sequence["Sentence"], s: "Sentence", own_named: list
         if own_vague[k]:
             return Attribution(VAGUE, "paragraph", own_vague[k])
     return Attribution(NONE)
+
+
+def _speaker_label(sentences: Sequence["Sentence"], s: "Sentence") -> str | None:
+    """The speaker of a transcript paragraph ("VAN SUSTEREN: ..."), if this sentence is in one."""
+    k = s.index
+    while k > 0 and sentences[k - 1].block == s.block:
+        k -= 1
+    match = _SPEAKER_LABEL.match(sentences[k].clean)
+    return match.group().strip() if match else None
 
 
 def _previous_block(sentences: Sequence["Sentence"], s: "Sentence") -> list[int]:
