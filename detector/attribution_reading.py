@@ -42,7 +42,7 @@ _SAY_PERSON = (
     r"noted|notes|noting|predicted|predicts|forecast|forecasts|calculated|calculates)"
 )
 # Verbs a document or an institution vouches with, but a person does not ("she found love").
-_SAY = _SAY_PERSON[:-1] + r"|found|finds|showed|shows|recorded|records|counted|published|released|projected|projects)"
+_SAY = _SAY_PERSON[:-1] + r"|found|finds|showed|shows|recorded|counted)(?!\s+(?:itself|himself|herself|themselves|ourselves)\b)"
 _SPEAKER_WORD = (
     r"(?:police|officials?|spokes(?:man|woman|person)|ministry|minister|secretary|department|agency|office|council|"
     r"government|authorities|authority|company|firm|club|court|judge|prosecutors?|investigators|statement|report|study|"
@@ -242,7 +242,8 @@ def _attribution(sentences: Sequence["Sentence"], s: "Sentence", own_named: list
     earlier = [k for k in range(i - 1, -1, -1) if sentences[k].block == s.block]
     # Reported speech and findings carry on sentence by sentence: the sentence just
     # before, or any earlier one of the paragraph when this one says it continues.
-    if earlier and own_named[earlier[0]] and earlier[0] == i - 1:
+    # A direct quotation vouches for what is inside its quotation marks, not for the reporter's next sentence.
+    if earlier and own_named[earlier[0]] and earlier[0] == i - 1 and not _QUOTE_MARK.search(sentences[i - 1].clean):
         return Attribution(NAMED, "paragraph", own_named[earlier[0]])
     if _CONTINUES.search(s.clean):
         for k in earlier:
@@ -267,19 +268,19 @@ def _attribution(sentences: Sequence["Sentence"], s: "Sentence", own_named: list
         for k in range(i - 1, -1, -1):
             if own_named[k] and _DEFINITE_DOCUMENT.search(own_named[k]) or (own_named[k] and re.search(_DOCUMENT, own_named[k], re.IGNORECASE)):
                 return Attribution(NAMED, "document", own_named[k])
-    for k in earlier:
-        if own_vague[k]:
-            return Attribution(VAGUE, "paragraph", own_vague[k])
     return Attribution(NONE)
 
 
 def _speaker_label(sentences: Sequence["Sentence"], s: "Sentence") -> str | None:
     """The speaker of a transcript paragraph ("VAN SUSTEREN: ..."), if this sentence is in one."""
-    k = s.index
-    while k > 0 and sentences[k - 1].block == s.block:
-        k -= 1
-    match = _SPEAKER_LABEL.match(sentences[k].clean)
-    return match.group().strip() if match else None
+    # In a transcript the speaker named by "CLINTON:" speaks until the next label or heading.
+    for k in range(s.index, max(-1, s.index - 40), -1):
+        if sentences[k].kind == "heading":
+            return None
+        match = _SPEAKER_LABEL.match(sentences[k].clean)
+        if match:
+            return match.group().strip()
+    return None
 
 
 def _previous_block(sentences: Sequence["Sentence"], s: "Sentence") -> list[int]:

@@ -94,6 +94,16 @@ _COMPOUND_AFTER = re.compile(
     r"state|track|car|vehicle|lane|floor|screen|inch|piece|part|episode|song|hole|match|game)\b",
     re.IGNORECASE,
 )
+_MONEY_AFTER = re.compile(r"^\s+of\s+(?:(?:millions|billions|thousands)\s+of\s+)?(?:dollars|pounds|euros|yuan|rupees|yen|francs)\b|^\s+of\s+(?:millions|billions)\b", re.IGNORECASE)
+_CLOCK_AFTER = re.compile(r"^\s?[ap]\.?m?\.?\s*(?:ET|EST|EDT|PT|PST|PDT|CT|GMT|BST|UTC)\b|^p\.m\b|^\s?[ap]\.m\.", re.IGNORECASE)
+_THE_BEFORE = re.compile(r"\b(?:the|these|those)\s+$", re.IGNORECASE)
+_WORTH_BEFORE = re.compile(r"\b(?:worth|cost|costs|costing|spent|spend|paid|pay|lost|lose|raised|owed|owes)\s+(?:of\s+)?$", re.IGNORECASE)
+# Casualties, arrests and crowds at scale are what a reader asks "says who?" of, however round.
+_TOLL = re.compile(
+    r"\b(?:killed|died|dead|deaths?|injured|hurt|wounded|displaced|fled|evacuated|arrested|detained|protested|marched|rallied|"
+    r"infected|missing|homeless|hospitali[sz]ed|protesters|demonstrators|gathered|refugees|migrants)\b",
+    re.IGNORECASE,
+)
 _MULTI_BEFORE = re.compile(r"\bmulti-?\s?$", re.IGNORECASE)
 _LIGHT_YEARS = re.compile(r"^\s+light[\s-]years?\b", re.IGNORECASE)
 _AGED_BEFORE = re.compile(r"\baged?\s+$", re.IGNORECASE)
@@ -138,15 +148,24 @@ def _kind_in_context(text: str, f: "Figure", offset: int, sport: bool, court: bo
         return "age"  # "men aged between 16 and 43"
     if f.kind in ("count", "number") and _COMPOUND_AFTER.match(after):
         return "dimension"  # "a 14-member board", "a 100-person capacity", "a 3,600-word timeline"
+    if f.kind == "count" and f.approx == "vague" and not _MONEY_AFTER.match(after) and not _WORTH_BEFORE.search(before) and not _TOLL.search(text):
+        return "other"  # "dozens of people", "millions of viewers": a round impression, not a count anyone made
+    if f.kind in ("count", "number") and _CLOCK_AFTER.match(after) or f.kind == "money" and _CLOCK_AFTER.match(text[end - 1 :]):
+        return "time"  # "9-10a ET", "from 6 to 8 p.m."
     if f.kind == "money" and _MULTI_BEFORE.search(before):
         return "other"  # "multi-million dollar": a figure of speech
     if f.kind in ("count", "number") and _LIGHT_YEARS.match(after):
         return "dimension"
     if f.kind == "count" and f.noun and f.noun.lower() in _PAGE_COUNTS:
         return "record"  # likes, followers, reviews: a count the page itself shows
-    if f.kind in ("count", "number", "percent") and _VOTING.search(text) and (f.kind != "percent" or re.match(r"^\s+to\s+\d", after)):
+    if _VOTING.search(text) and (
+        (f.kind == "percent" and re.match(r"^\s+to\s+\d", after))
+        or (f.kind in ("count", "number") and f.approx is None and f.value is not None and f.value < 1000)
+    ):
         return "record"  # the tally of the vote being reported: "56 senators voted", "52% to 48%"
-    if f.kind in ("count", "number", "measure") and (f.unit in _VOTES or (f.noun and f.noun.lower() in _VOTE_NOUNS)):
+    if f.kind in ("count", "number", "measure") and (f.unit in _VOTES or (f.noun and f.noun.lower() in _VOTE_NOUNS)) and (
+        f.approx in (None, "range", "at_most") and f.value is not None and f.value < 1000
+    ):
         return "record"  # seats and votes: the tally of the vote being reported
     if not f.is_statistic and f.kind != "duration":
         return f.kind
@@ -166,9 +185,11 @@ def _kind_in_context(text: str, f: "Figure", offset: int, sport: bool, court: bo
         return "dimension"
     if f.kind == "count" and f.approx == "vague" and _ONLY_FIGURE_OF_SPEECH.match(after):
         return "other"  # "millions of fans": a figure of speech
+    if f.kind == "count" and f.approx is None and f.value is not None and f.value < 1000 and _THE_BEFORE.search(before):
+        return "event"  # "the 79 people pardoned": the group the story is about
     if (
         f.kind in ("count", "number")
-        and f.approx is None
+        and f.approx in (None, "about", "nearly")
         and f.value is not None
         and float(f.value).is_integer()
         and 0 < f.value <= EVENT_COUNT_MAX
