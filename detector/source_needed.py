@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
 # Thresholds of the definition, not tuned on any labels: a dozen or so people is
 # what a reporter can see or name; money under 100,000 is a price or a fee, not
 # a budget; a measure under 10,000 of its unit is a distance or a size.
-EVENT_COUNT_MAX = 20
+EVENT_COUNT_MAX = 25
 PRICE_MAX = 100_000
 DIMENSION_MAX = 10_000
 
@@ -53,7 +53,7 @@ _SPORT = re.compile(
     r"played\s+(?:\w+\s+){0,2}games|joined\s+from|signed\s+(?:for|from)|on\s+loan|transfer\s+fee|undisclosed\s+fee|"
     r"five-setter|four-setter|straight\s+sets|tie-break|points\s+(?:clear|behind|ahead|adrift)|leaderboard|Mirrorball|NBA|NFL|NHL|MLB|FIFA|UEFA|IPL|T20|ODI|"
     r"inning|not\s+out|first-class|drove\s+in|runners|cup\s+final|fa\s+cup|world\s+cup|first\s+signing|new\s+signings?|"
-    r"arrived\s+from\s+[A-Z]\w+\s+for|Tour\s+de\s+France|stages?\s+covering)\b",
+    r"arrived\s+from\s+[A-Z]\w+\s+for|as\s+a\s+starter|win-loss|quarterback|Tour\s+de\s+France|stages?\s+covering)\b",
     re.IGNORECASE,
 )
 _TRANSFER = re.compile(r"\b(?:fee|signed|signing|joined|joins|join|transfer|prize|loan|bid|contract|deal|winnings|purse)\b", re.IGNORECASE)
@@ -95,7 +95,9 @@ _COMPOUND_AFTER = re.compile(
     re.IGNORECASE,
 )
 _MONEY_AFTER = re.compile(r"^\s+of\s+(?:(?:millions|billions|thousands)\s+of\s+)?(?:dollars|pounds|euros|yuan|rupees|yen|francs)\b|^\s+of\s+(?:millions|billions)\b", re.IGNORECASE)
-_CLOCK_AFTER = re.compile(r"^\s?[ap]\.?m?\.?\s*(?:ET|EST|EDT|PT|PST|PDT|CT|GMT|BST|UTC)\b|^p\.m\b|^\s?[ap]\.m\.", re.IGNORECASE)
+_CLOCK_AFTER = re.compile(r"^\s?[ap]\.?m?\.?\s*(?:ET|EST|EDT|PT|PST|PDT|CT|GMT|BST|UTC)(?![a-z])|^p\.m\b|^\s?[ap]\.m\.")
+_PHONE = re.compile(r"\(\d{3}\)\s?$")
+_ATTENDANCE = re.compile(r"\b(?:rally|rallies|crowd|audience|attended|attending|turned\s+out|sell-out|sold-out|packed)\b", re.IGNORECASE)
 _THE_BEFORE = re.compile(r"\b(?:the|these|those)\s+$", re.IGNORECASE)
 _WORTH_BEFORE = re.compile(r"\b(?:worth|cost|costs|costing|spent|spend|paid|pay|lost|lose|raised|owed|owes)\s+(?:of\s+)?$", re.IGNORECASE)
 # Casualties, arrests and crowds at scale are what a reader asks "says who?" of, however round.
@@ -150,6 +152,10 @@ def _kind_in_context(text: str, f: "Figure", offset: int, sport: bool, court: bo
         return "dimension"  # "a 14-member board", "a 100-person capacity", "a 3,600-word timeline"
     if f.kind == "count" and f.approx == "vague" and not _MONEY_AFTER.match(after) and not _WORTH_BEFORE.search(before) and not _TOLL.search(text):
         return "other"  # "dozens of people", "millions of viewers": a round impression, not a count anyone made
+    if f.kind in ("count", "number") and (
+        _PHONE.search(before) or re.fullmatch(r"\d{3}-\d{4}", f.text) or re.match(r"^\)\s?\d{3}-\d{4}", after)
+    ):
+        return "identifier"  # a phone number: "(231) 250-9471"
     if f.kind in ("count", "number") and _CLOCK_AFTER.match(after) or f.kind == "money" and _CLOCK_AFTER.match(text[end - 1 :]):
         return "time"  # "9-10a ET", "from 6 to 8 p.m."
     if f.kind == "money" and _MULTI_BEFORE.search(before):
@@ -179,7 +185,9 @@ def _kind_in_context(text: str, f: "Figure", offset: int, sport: bool, court: bo
         return "record"  # "13 counts of rape", "eight sexual offences"
     if court and f.kind == "money" and _COURT_MONEY.search(text):
         return "record"  # a fine or bail set by a court
-    if f.kind == "money" and f.value is not None and abs(f.value) < PRICE_MAX and f.approx in (None, "about") and not _PER_TIME.match(after):
+    if f.kind == "count" and f.approx != "vague" and f.value is not None and f.value < 1000 and _ATTENDANCE.search(text):
+        return "record"  # "about 135 people at the rally": the event's own crowd
+    if f.kind == "money" and f.value is not None and abs(f.value) < PRICE_MAX and not _PER_TIME.match(after):
         return "price"
     if f.kind == "measure" and f.value is not None and abs(f.value) < DIMENSION_MAX:
         return "dimension"
@@ -189,7 +197,7 @@ def _kind_in_context(text: str, f: "Figure", offset: int, sport: bool, court: bo
         return "event"  # "the 79 people pardoned": the group the story is about
     if (
         f.kind in ("count", "number")
-        and f.approx in (None, "about", "nearly")
+        and (f.approx in (None, "about", "nearly") or f.approx == "at_least" and not _TOLL.search(text))
         and f.value is not None
         and float(f.value).is_integer()
         and 0 < f.value <= EVENT_COUNT_MAX
