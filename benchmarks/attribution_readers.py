@@ -3,7 +3,7 @@
     PYTHONPATH=. python benchmarks/attribution_readers.py [--split test] [--spacy-path DIR]
 
 Both readers decide the same thing for a sentence: does an identifiable source in
-it cover the clause with the figure (``detector.attribution_reading.named_cue``)?
+it cover the clause with the figure (``detector.figures.attribution_reading.named_cue``)?
 Everything else (typing of figures, carrying attribution through next sentence,
 paragraph, quotes and tables) is shared, so the numbers compare the readers only.
 
@@ -29,11 +29,11 @@ import sys
 import time
 from collections import Counter
 
-from detector import attribution_reading
+from detector.figures import attribution_reading
 from detector.figures import document_figures
 from detector.segment import segment
 from detector.training.data import read_rows, sentence_at
-from detector.training.figures import LABELS
+from detector.figures.train import LABELS
 
 SAY_LEMMAS = frozenset(
     "say tell announce confirm state report add explain write tweet post reveal estimate claim insist argue warn disclose "

@@ -145,7 +145,14 @@ def load_sample(path: Path = SAMPLE) -> list[dict]:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise click.ClickException(f"cannot read the sample {path}: {exc}") from None
-    return data["articles"]
+    articles = data.get("articles") if isinstance(data, dict) else None
+    if not isinstance(articles, list) or not all(
+        isinstance(a, dict) and {"id", "file", "label"} <= a.keys() for a in articles
+    ):
+        raise click.ClickException(
+            f'cannot read the sample {path}: expected {{"articles": [{{id, file, label}}, ...]}}'
+        )
+    return articles
 
 
 def load_texts(articles: list[dict]) -> dict[tuple[str, str], str]:
@@ -252,6 +259,24 @@ def _auroc(labels: list[int], scores: list[float]) -> float | None:
     return round(float(roc_auc_score(labels, scores)), 4)
 
 
+def _auroc_interval(labels: list[int], scores: list[float], resamples: int = 1000) -> list[float] | None:
+    """A 95% percentile bootstrap interval (articles resampled, seeded): few positives make AUROC noisy."""
+    if len(set(labels)) < 2:
+        return None
+    import numpy as np
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(20261203)
+    y, s = np.asarray(labels), np.asarray(scores, dtype=float)
+    values = []
+    for _ in range(resamples):
+        pick = rng.integers(0, len(y), len(y))
+        if 0 < y[pick].sum() < len(pick):
+            values.append(roc_auc_score(y[pick], s[pick]))
+    low, high = np.percentile(values, [2.5, 97.5])
+    return [round(float(low), 3), round(float(high), 3)]
+
+
 def article_labels(runs_articles: list[dict], judgements: dict, article_records: list[dict]) -> dict[str, bool]:
     """Does each article carry a statistic an editor wants sourced?
 
@@ -278,6 +303,7 @@ def metrics(runs: list[ArticleRun], judgements: dict, article_records: list[dict
     unjudged = Counter()
     verdicts = defaultdict(Counter)
     by_family = defaultdict(Counter)
+    by_code_label = defaultdict(Counter)
     human_articles = [r for r in runs if r.article["label"] == "human"]
     machine_articles = [r for r in runs if r.article["label"] == "machine"]
     for run in runs:
@@ -291,6 +317,7 @@ def metrics(runs: list[ArticleRun], judgements: dict, article_records: list[dict
                 judged[group] += 1
                 justified[group] += record["verdict"] == "justified"
             by_family[(family(flag.code), flag.label)][record["verdict"]] += 1
+            by_code_label[(flag.code, flag.label)][record["verdict"]] += 1
     per_code = {
         code: {
             "flags": sum(verdicts[code].values()) + unjudged[code],
@@ -300,6 +327,12 @@ def metrics(runs: list[ArticleRun], judgements: dict, article_records: list[dict
             "wrong": verdicts[code]["wrong"],
             "unjudged": unjudged[code],
             "precision": _ratio(justified[code], judged[code]),
+            **{
+                f"precision_{label}": _ratio(
+                    by_code_label[(code, label)]["justified"], sum(by_code_label[(code, label)].values())
+                )
+                for label in ("human", "machine")
+            },
         }
         for code in sorted(set(verdicts) | set(unjudged))
     }
@@ -367,6 +400,7 @@ def metrics(runs: list[ArticleRun], judgements: dict, article_records: list[dict
             "labelled_articles": len(scored),
             "with_unsupported_statistic": sum(label for label, _ in scored),
             "auroc": _auroc([int(l) for l, _ in scored], [s for _, s in scored]),
+            "auroc_95ci": _auroc_interval([int(l) for l, _ in scored], [s for _, s in scored]),
             "auroc_human_only": _auroc([int(l) for l, _ in human_scored], [s for _, s in human_scored]),
         },
     }
@@ -376,11 +410,17 @@ def format_table(profile: str, result: dict) -> str:
     lines = [
         f"editorial evaluation, profile {profile}: {result['articles']['human']} human + {result['articles']['machine']} machine articles"
     ]
-    lines.append(f"{'code':28} {'flags':>6} {'judged':>6} {'just':>5} {'deb':>5} {'wrong':>5} {'unjdg':>5} {'prec':>6}")
+    lines.append(
+        f"{'code':28} {'flags':>6} {'judged':>6} {'just':>5} {'deb':>5} {'wrong':>5} {'unjdg':>5} {'prec':>6} {'human':>6} {'machine':>7}"
+    )
+
+    def show(value: float | None) -> str:
+        return "-" if value is None else f"{value:.3f}"
+
     for code, row in result["per_code"].items():
-        prec = "-" if row["precision"] is None else f"{row['precision']:.3f}"
         lines.append(
-            f"{code:28} {row['flags']:6d} {row['judged']:6d} {row['justified']:5d} {row['debatable']:5d} {row['wrong']:5d} {row['unjudged']:5d} {prec:>6}"
+            f"{code:28} {row['flags']:6d} {row['judged']:6d} {row['justified']:5d} {row['debatable']:5d} {row['wrong']:5d} "
+            f"{row['unjudged']:5d} {show(row['precision']):>6} {show(row['precision_human']):>6} {show(row['precision_machine']):>7}"
         )
     for fam, row in result["per_family"].items():
         prec = "-" if row["precision"] is None else f"{row['precision']:.3f}"
@@ -398,7 +438,7 @@ def format_table(profile: str, result: dict) -> str:
     )
     s = result["unsupported_figure_score"]
     lines.append(
-        f"scores.unsupported_figure: AUROC {s['auroc']} on {s['labelled_articles']} articles "
+        f"scores.unsupported_figure: AUROC {s['auroc']} (95% CI {s['auroc_95ci']}) on {s['labelled_articles']} articles "
         f"({s['with_unsupported_statistic']} with an unsupported statistic; human only {s['auroc_human_only']})"
     )
     lines.append(f"unjudged flags: {result['flags']['unjudged']} of {result['flags']['total']} (left out of precision)")
@@ -417,34 +457,45 @@ def _clip(text: str, limit: int) -> str:
 _CONTEXT_BEFORE = {"figure": 3, "filler": 1, "contradiction": 1}
 
 
-def dump_unjudged(runs_by_profile: dict[str, list[ArticleRun]], judgements: dict, out: Path) -> int:
-    """Write every unjudged flag, once over all profiles, with the sentences around it.
+def dump_flags(
+    runs_by_profile: dict[str, list[ArticleRun]], judgements: dict, out: Path, verdicts: tuple[str, ...] = ()
+) -> int:
+    """Write flags, once over all profiles, with the sentences around them.
 
-    Flags are grouped by code (then article) so that like is judged beside like. A
-    sidecar ``<out>.keys.jsonl`` maps each flag's number to its judgement key.
+    With no ``verdicts``: the unjudged flags, for judging. With verdicts (e.g.
+    wrong, debatable): the flags judged so, each with the editor's verdict and
+    reason, to show what a change still gets wrong. Flags are grouped by code
+    (then article) so that like sits beside like. A sidecar ``<out>.keys.jsonl``
+    maps each flag's number to its judgement key.
     """
     out = Path(out)
-    pending = {}
+    chosen = {}
     for profile, runs in runs_by_profile.items():
         for run in runs:
             for flag in run.flags:
-                if flag.key in judgements:
+                record = judgements.get(flag.key)
+                wanted = record is None if not verdicts else record is not None and record["verdict"] in verdicts
+                if not wanted:
                     continue
-                if flag.key in pending:
-                    if profile not in pending[flag.key][2]:
-                        pending[flag.key][2].append(profile)
+                if flag.key in chosen:
+                    if profile not in chosen[flag.key][2]:
+                        chosen[flag.key][2].append(profile)
                 else:
-                    pending[flag.key] = (run, flag, [profile])
+                    chosen[flag.key] = (run, flag, [profile])
     blocks, keys = [], []
-    order = sorted(pending.values(), key=lambda item: (item[1].code, item[1].label, item[1].article, item[1].sentence))
+    order = sorted(chosen.values(), key=lambda item: (item[1].code, item[1].label, item[1].article, item[1].sentence))
     for number, (run, flag, profiles) in enumerate(order):
         s, i = run.sentences, flag.sentence
         context = []
         for j in range(max(0, i - _CONTEXT_BEFORE.get(family(flag.code), 1)), min(len(s), i + 2)):
             mark = ">>" if j == i else "  "
             context.append(f"{mark} [{j}] {_clip(s[j].text, 500 if j == i else 220)}")
+        record = judgements.get(flag.key)
+        verdict = f"\n   editor: {record['verdict']}: {record.get('reason', '')}" if record else ""
         blocks.append(
-            f"#{number} {flag.label} {flag.article} s{i}/{len(s)} {','.join(profiles)} {flag.code} ({flag.score:.2f}): {flag.message}\n"
+            f"#{number} {flag.label} {flag.article} s{i}/{len(s)} {','.join(profiles)} {flag.code} ({flag.score:.2f}): {flag.message}"
+            + verdict
+            + "\n"
             + "\n".join(context)
         )
         keys.append(
@@ -462,6 +513,11 @@ def dump_unjudged(runs_by_profile: dict[str, list[ArticleRun]], judgements: dict
     out.write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
     Path(str(out) + ".keys.jsonl").write_text("".join(json.dumps(k) + "\n" for k in keys), encoding="utf-8")
     return len(keys)
+
+
+def dump_unjudged(runs_by_profile: dict[str, list[ArticleRun]], judgements: dict, out: Path) -> int:
+    """The unjudged flags with their context, for the editor (see ``dump_flags``)."""
+    return dump_flags(runs_by_profile, judgements, out)
 
 
 def git_short_sha() -> str:
@@ -558,9 +614,17 @@ def record_verdicts(keys_path: Path, verdicts_path: Path, out: Path = JUDGEMENTS
     help="Write the unjudged flags of every profile run, once each, with context to this file (+ FILE.keys.jsonl).",
 )
 @click.option(
+    "--dump-judged",
+    "dump_judged",
+    type=(click.Choice(VERDICTS + ("debatable,wrong",)), click.Path(dir_okay=False)),
+    default=None,
+    metavar="VERDICT FILE",
+    help="Write the raised flags judged VERDICT (justified, debatable, wrong, or debatable,wrong) with the editor's reasons to FILE.",
+)
+@click.option(
     "--models", "models_dir", type=click.Path(file_okay=False), help="Models directory (default: the shipped models)."
 )
-def eval_command(profiles, sample_path, judgements_path, dump_path, models_dir) -> None:
+def eval_command(profiles, sample_path, judgements_path, dump_path, dump_judged, models_dir) -> None:
     profiles = tuple(profiles) or ("accurate", "fast")
     articles = load_sample(Path(sample_path))
     texts = load_texts(articles)
@@ -575,6 +639,13 @@ def eval_command(profiles, sample_path, judgements_path, dump_path, models_dir) 
         results["dumped_unjudged"] = {
             "file": dump_path,
             "flags": dump_unjudged(runs_by_profile, judgements, Path(dump_path)),
+        }
+    if dump_judged:
+        wanted, target = dump_judged
+        results["dumped_judged"] = {
+            "verdicts": wanted,
+            "file": target,
+            "flags": dump_flags(runs_by_profile, judgements, Path(target), tuple(wanted.split(","))),
         }
     click.echo(json.dumps(results, indent=2))
     click.echo("\n\n".join(tables))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import click
 import pytest
 
 from detector import editorial as ed
@@ -84,6 +85,8 @@ def test_precision_counts_debatable_as_wrong_and_leaves_unjudged_out(runs):
     assert generic["precision"] == 0.0
     figure = result["per_code"]["figure.no_source"]
     assert (figure["flags"], figure["judged"], figure["unjudged"], figure["precision"]) == (2, 1, 1, 1.0)
+    assert (generic["precision_human"], generic["precision_machine"]) == (0.0, 0.0)
+    assert (figure["precision_human"], figure["precision_machine"]) == (1.0, None)
     assert result["per_family"]["filler"]["precision_machine"] == 0.0
     assert result["per_family"]["figure"]["precision_human"] == 1.0
     assert result["per_family"]["figure"]["precision_machine"] is None
@@ -173,3 +176,94 @@ def test_bad_verdict_lines_are_refused():
 def test_english_check_drops_welsh():
     assert ed._reads_as_english("The council said the budget would be approved on Monday.")
     assert not ed._reads_as_english("Mae Llywodraeth Cymru yn gwario ar wasanaethau cyffuriau, meddai llefarydd.")
+
+
+def test_dump_of_judged_flags_shows_the_editors_reason(runs, tmp_path):
+    judgements = ed.index_judgements(
+        [
+            _judgement(runs[0], 1, "figure.no_source", "justified"),
+            _judgement(runs[0], 2, "filler.generic", "wrong"),
+            _judgement(runs[2], 1, "filler.generic", "debatable"),
+        ]
+    )
+    out = tmp_path / "wrong.txt"
+    assert ed.dump_flags({"accurate": runs}, judgements, out, ("debatable", "wrong")) == 2
+    text = out.read_text()
+    assert text.count("editor: ") == 2 and "editor: wrong: fixture" in text and "justified" not in text
+
+
+def test_table_prints_every_code_and_the_unjudged_count(runs):
+    judgements = ed.index_judgements([_judgement(runs[0], 1, "figure.no_source", "justified")])
+    table = ed.format_table("fast", ed.metrics(runs, judgements, []))
+    assert "figure.no_source" in table and "filler.generic" in table
+    assert "unjudged flags: 3 of 4" in table
+
+
+def test_cli_runs_on_a_two_article_sample(tmp_path):
+    """`detector eval editorial` end to end, fast profile, on two shared test articles."""
+    from click.testing import CliRunner
+
+    from detector.cli import main
+
+    try:
+        data = ed._data_dir()
+    except click.ClickException:
+        pytest.skip("no shared data beside the checkout")
+    if not (data / "llmfake-test.jsonl").exists():
+        pytest.skip("llmfake-test.jsonl not in the shared data")
+    sample = tmp_path / "sample.json"
+    sample.write_text(
+        json.dumps(
+            {
+                "articles": [
+                    {"id": "0f5767e5ca24d4c8", "file": "llmfake-test.jsonl", "label": "machine"},
+                    {"id": "c96ef1ac39b9447b", "file": "xsum-detectrl-test.jsonl", "label": "human"},
+                ]
+            }
+        )
+    )
+    empty = tmp_path / "none.jsonl"
+    empty.write_text("")
+    dump = tmp_path / "unjudged.txt"
+    result = CliRunner().invoke(
+        main,
+        [
+            "eval",
+            "editorial",
+            "--profile",
+            "fast",
+            "--sample",
+            str(sample),
+            "--judgements",
+            str(empty),
+            "--dump-unjudged",
+            str(dump),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output[: result.output.rindex("}") + 1])
+    fast = report["fast"]
+    assert fast["articles"] == {"human": 1, "machine": 1}
+    assert fast["flags"]["judged"] == 0 and fast["flags"]["unjudged"] == fast["flags"]["total"] > 0
+    assert report["dumped_unjudged"]["flags"] > 0 and dump.exists()
+    assert "unjudged flags:" in result.output
+
+
+def test_cli_reports_an_unreadable_sample_cleanly(tmp_path):
+    from click.testing import CliRunner
+
+    from detector.cli import main
+
+    for content in ("{not json", '{"ids": []}', '{"articles": [{"id": "x"}]}'):
+        bad = tmp_path / "bad.json"
+        bad.write_text(content)
+        result = CliRunner().invoke(main, ["eval", "editorial", "--profile", "fast", "--sample", str(bad)])
+        assert result.exit_code != 0 and "cannot read the sample" in result.output, content
+        assert "Traceback" not in result.output
+
+
+def test_auroc_interval():
+    assert ed._auroc_interval([0, 0, 0], [0.1, 0.2, 0.3]) is None
+    assert ed._auroc_interval([0] * 20 + [1] * 5, [0.1] * 20 + [0.9] * 5) == [1.0, 1.0]
+    low, high = ed._auroc_interval([0, 1] * 20, [0.5, 0.4, 0.3, 0.6] * 10)
+    assert 0.0 <= low <= high <= 1.0

@@ -339,7 +339,7 @@ def test_statistics_still_need_a_source(text):
     ],
 )
 def test_attribution_is_read_where_a_reader_finds_it(text, figure, how):
-    from detector.attribution_reading import read_attributions
+    from detector.figures.attribution_reading import read_attributions
 
     document = segment(text)
     figures = document_figures(document)
@@ -363,7 +363,7 @@ def test_attribution_is_read_where_a_reader_finds_it(text, figure, how):
     ],
 )
 def test_attribution_that_does_not_cover_the_figure(text, support):
-    from detector.attribution_reading import read_attributions
+    from detector.figures.attribution_reading import read_attributions
 
     document = segment(text)
     figures = document_figures(document)
@@ -372,7 +372,7 @@ def test_attribution_that_does_not_cover_the_figure(text, support):
 
 
 def test_a_table_is_sourced_by_its_source_line_only():
-    from detector.attribution_reading import read_attributions
+    from detector.figures.attribution_reading import read_attributions
 
     sourced = "Results by region, officials said.\n\n| Region | Cases |\n|---|---|\n| North | 1,200 |\n\nSource: Ministry of Health"
     bare = "Officials said cases were rising.\n\n| Region | Cases |\n|---|---|\n| North | 1,200 |"

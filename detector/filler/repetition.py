@@ -13,8 +13,8 @@ import re
 import numpy as np
 
 from ..artifacts import ArtifactStore
+from ..checks import Analysis, Check, CheckResult, register
 from ..scoring import probability_function
-from .base import Analysis, Check, CheckResult, register
 
 ELIGIBLE_KINDS = ("sentence", "list_item")
 MEMO_KEY = "filler.repetition_flags"

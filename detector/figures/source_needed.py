@@ -1,6 +1,6 @@
 """Which figures are statistics someone must vouch for, read in the sentence around them.
 
-The parser (``detector.figures``) types a number by its own words: "three men" is
+The parser (``detector.figures.reading``) types a number by its own words: "three men" is
 a count, "£3m" money, "17.28m" a measure. Whether an editor asks "says who?"
 depends on the sentence: a count of the people in the reported event ("police
 arrested three men"), a player's caps and goals, a prison term, a ticket price,
@@ -20,7 +20,7 @@ definition, so that ``Figure.is_statistic`` means "needs a source":
                "seven to 19-year-olds".
 
 Durations are typed by the parser and are not statistics either (see
-``detector.figures.STATISTIC_KINDS``). Table cells are never retyped here: a
+``detector.figures.figure.STATISTIC_KINDS``). Table cells are never retyped here: a
 table is data, and the figures check asks a source for every quantity in it.
 
 Every pattern is bounded and reads one sentence, so the cost is linear in the text.
@@ -33,7 +33,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .figures import Figure
+    from .figure import Figure
 
 # Thresholds of the definition, not tuned on any labels: a dozen or so people is
 # what a reporter can see or name; money under 100,000 is a price or a fee, not

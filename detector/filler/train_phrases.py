@@ -1,4 +1,4 @@
-"""Mine the stock-phrase list from the training splits (``python -m detector.training.stock_phrases``).
+"""Mine the stock-phrase list from the training splits (``python -m detector.filler.train_phrases``).
 
 For every n-gram (1 to 4 words, inside one sentence) we count the documents it
 occurs in among machine-written and human-written English news of the TRAIN
@@ -26,8 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..filler.phrases import MAX_N, PHRASE_FILE, PHRASE_SCHEMA, tokens
-from .corpus import corpus
+from ..training.corpus import corpus
+from .phrases import MAX_N, PHRASE_FILE, PHRASE_SCHEMA, tokens
 
 OUT = Path(__file__).resolve().parents[1] / "filler" / PHRASE_FILE
 MACHINE_SETS = ("llmfake", "newsgpt", "xsum-detectrl")
@@ -125,7 +125,7 @@ def mine(split: str = "train") -> dict:
             f"lowest ratio at which the listed phrases alone flag at most {FLAG_BUDGET:.0%} of human news sentences "
             f"of the dev splits ({flagged_share:.2%} there)"
         ),
-        "built_by": "python -m detector.training.stock_phrases (also run by 'detector train filler')",
+        "built_by": "python -m detector.filler.train_phrases (also run by 'detector train filler')",
         "data": {
             "split": split,
             "machine": f"machine-written news of {', '.join(MACHINE_SETS)} ({n_machine} documents)",
@@ -150,8 +150,8 @@ def mine(split: str = "train") -> dict:
 
 def choose_flag_ratio(phrases: list[dict], split: str = "dev") -> tuple[float, float]:
     """The lowest ratio whose phrases flag at most FLAG_BUDGET of human news sentences of ``split``."""
-    from ..filler.model import eligible
-    from ..filler.phrases import StockPhrase, StockPhraseList
+    from .model import eligible
+    from .phrases import StockPhrase, StockPhraseList
 
     listed = StockPhraseList([StockPhrase(p["phrase"], p["ratio"], p["machine_docs"], p["human_docs"], p["q_value"]) for p in phrases])
     best = []
@@ -188,7 +188,7 @@ def _prune(kept: dict[str, dict]) -> dict[str, dict]:
 
 def write(payload: dict, path: Path = OUT) -> Path:
     path.write_text(json.dumps(payload, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    from ..filler.phrases import shipped_phrases
+    from .phrases import shipped_phrases
 
     shipped_phrases.cache_clear()
     return path

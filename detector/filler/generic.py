@@ -14,10 +14,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..artifacts import ArtifactStore
-from ..filler.analysis import eligible_features, residue_by_sentence
-from ..filler.features import SentenceFeatures, construction_label
-from ..filler.model import WORDING_GROUP, DocumentInput, FillerModel, contributions
-from .base import Analysis, Check, CheckResult, register
+from ..checks import Analysis, Check, CheckResult, register
+from .analysis import eligible_features, residue_by_sentence
+from .features import SentenceFeatures, construction_label
+from .model import WORDING_GROUP, DocumentInput, FillerModel, contributions
 from .repetition import MEMO_KEY as REPETITION_MEMO_KEY
 from .repetition import Repetition
 

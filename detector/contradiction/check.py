@@ -6,7 +6,7 @@ window of sentences, then the most similar few per sentence), so the stage stays
 linear in the number of sentences. Each candidate pair is then scored twice:
 
 - semantic: a calibrated scikit-learn classifier over [u, v, |u-v|, u*v] of the two
-  sentence vectors plus lexical cue features (``detector.cues``), scored in both
+  sentence vectors plus lexical cue features (``cues``, ``cue_pairs``), scored in both
   orders and averaged, so that a pair's score does not depend on its direction;
 - anchored cues: pairs whose clash sits next to a word both sentences share ("the
   bridge reopened" / "the bridge remains closed") are also scored by a calibrated
@@ -30,10 +30,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..artifacts import ArtifactStore
-from ..cues import CUE_FEATURES, CueTable, SentenceCues, anchored_rows, cue_model_features, describe_clash, read_cues
-from ..numeric_figures import FigureClash, figure_clashes, figures_by_sentence, numeric_features
+from ..checks import Analysis, Check, CheckResult, register
 from ..scoring import probability_function
-from .base import Analysis, Check, CheckResult, register
+from .cue_pairs import CUE_FEATURES, CueTable, anchored_rows, cue_model_features, describe_clash
+from .cues import SentenceCues, figures_by_sentence, read_cues
+from .numeric import FigureClash, figure_clashes, numeric_features
 
 ELIGIBLE_KINDS = ("sentence", "list_item", "table_row")
 MIN_WORDS = 4

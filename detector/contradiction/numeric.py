@@ -1,11 +1,11 @@
-"""Figures for contradiction.numeric, and when two figures disagree.
+"""contradiction.numeric: when two figures of one article disagree.
 
-The figures come from ``detector/figures.py`` (the figures check's reader, shared
-through ``analysis.memo("figures", ...)``), mapped onto the few fields this check
-needs (``Number``: value, unit, counted noun, approximation and bounds). Only
-statistics, ages and scores count here: years and dates are the date cues' job,
-identifiers and ordinals are not quantities. ``detector.cues.read_numbers`` is
-kept for the training edits, which need to rewrite a number in place.
+The figures come from the figures family (``detector.figures``, shared through
+``analysis.memo("figures", ...)``), mapped by ``cues.as_number`` onto the few fields
+this check needs (``Number``: value, unit, counted noun, approximation and bounds).
+Only statistics, ages and scores count here: years and dates are the date cues' job,
+identifiers and ordinals are not quantities. ``cues.read_numbers`` is kept for the
+training edits, which need to rewrite a number in place.
 """
 
 from __future__ import annotations
@@ -16,53 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cues import CUE_FEATURES, CueTable, Number, context_noun, normalise_noun
+from .cue_pairs import CUE_FEATURES, CueTable
+from .cues import Number
 
 # Approximate figures ("about 1,200", "nearly 50%") reconcile within this share.
 APPROXIMATE_TOLERANCE = 0.15
-
-
-_KINDS = ("count", "percent", "money", "measure", "duration", "ratio", "number", "age", "score")
-_UNITS = {"%": "percent"}
-
-
-def as_number(figure, text: str) -> Number | None:
-    """One ``detector.figures.Figure`` in this check's terms, or None if it is not a quantity."""
-    value = figure.value
-    if value is None or figure.kind not in _KINDS or not math.isfinite(value) or abs(value) >= 1e15:
-        return None
-    unit = _UNITS.get(figure.unit, (figure.unit or "").lower())
-    noun = normalise_noun(figure.noun.split()[-1]) if figure.noun else ""
-    if not noun and figure.kind in ("age", "score"):
-        noun = "~" + figure.kind
-    if not noun and not unit:
-        noun = context_noun(text, figure.start, figure.end)
-    return Number(value, unit, noun, figure.approx is not None, figure.text, figure.start, figure.end,
-                  figure.low, figure.high)
-
-
-def figures_by_sentence(analysis) -> dict[int, tuple[Number, ...]]:
-    """The quantities of each sentence, from the figures every check shares."""
-    from .figures import analysis_figures
-
-    def compute(a) -> dict[int, tuple[Number, ...]]:
-        text = a.document.text
-        out: dict[int, list[Number]] = {}
-        for figure in analysis_figures(a):
-            number = as_number(figure, text)
-            if number is not None:
-                out.setdefault(figure.sentence, []).append(number)
-        return {k: tuple(v) for k, v in out.items()}
-
-    return analysis.memo("contradiction.figures", compute)
-
-
-def figures_in_text(text: str) -> tuple[Number, ...]:
-    """The quantities of one bare sentence (training pairs have no Document)."""
-    from .figures import extract_figures
-
-    numbers = (as_number(f, text) for f in extract_figures(text[:1500]))
-    return tuple(n for n in numbers if n is not None)
 
 
 @dataclass(frozen=True, slots=True)

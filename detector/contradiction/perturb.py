@@ -15,7 +15,7 @@ import random
 import re
 from typing import Callable
 
-from ..cues import MONTHS, WEEKDAYS, read_names, read_numbers
+from .cues import MONTHS, WEEKDAYS, read_names, read_numbers
 
 AUXILIARIES = ("is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "should", "must",
                "does", "do", "did", "may", "might")
@@ -25,7 +25,7 @@ _CONTRACTIONS = {"won't": "will", "can't": "can", "isn't": "is", "aren't": "are"
                  "hasn't": "has", "haven't": "have", "hadn't": "had", "doesn't": "does", "don't": "do",
                  "didn't": "did", "wouldn't": "would", "couldn't": "could", "shouldn't": "should"}
 
-# Aligned pairs for the antonym swap, both directions; the cue list in detector.cues
+# Aligned pairs for the antonym swap, both directions; the cue list in ``cues``
 # covers these and more forms.
 ANTONYM_SWAPS = dict(
     pair

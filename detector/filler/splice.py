@@ -25,9 +25,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from ..filler.model import eligible
 from ..segment import Sentence, segment
-from .corpus import NEWS_SETS, CorpusDoc, corpus
+from ..training.corpus import NEWS_SETS, CorpusDoc, corpus
+from .model import eligible
 
 SEED = 20261124
 INSERT_SHARE = 0.25

@@ -1,6 +1,6 @@
 """Train and evaluate the figures check from ``labels/figure_support.jsonl``.
 
-``python -m detector.training.figures sample`` redraws the documents to label
+``python -m detector.figures.train sample`` redraws the documents to label
 (written to ``.cache/``); ``detector train figures`` fits the support classifier
 and the document model; ``detector eval figures`` measures them on the held-out
 labels and compares figure parsers on ``labels/figure_values.jsonl``.
@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import math
 import random
 import re
 import sys
@@ -19,25 +18,39 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import click
 import numpy as np
 
 from ..artifacts import ArtifactStore
 from ..encoders import Encoder
 from ..segment import segment
-from . import commands
-from .data import human_text_span, read_rows, sentence_at
+from ..training import commands
+from ..training.data import human_text_span, read_rows, sentence_at
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..checks.figures import SupportContext
+    from .attribution import SupportContext
+
 
 REPO = Path(__file__).resolve().parents[2]
+
+
 LABELS = REPO / "labels" / "figure_support.jsonl"
+
+
 VALUE_LABELS = REPO / "labels" / "figure_values.jsonl"
+
+
 CACHE = REPO / ".cache" / "figures"
+
+
 SEED = 20261123
+
+
 LABEL_SETS = ("llmfake", "newsgpt", "xsum-detectrl", "xsum-fastdetect")
+
+
 CANDIDATE_KINDS = ("sentence", "list_item")
+
+
 # Candidates are drawn by this broad pattern, not by our parser, so that the labels
 # also measure what the parser misses: any digit or number word.
 CANDIDATE = re.compile(
@@ -55,6 +68,8 @@ _ONLY_CALENDAR = re.compile(
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?\b|\b\d{1,2}[:.]\d\d\b|\b\d+(?:st|nd|rd|th)\b|"
     r"\b\d+-year-old\b"
 )
+
+
 VAGUE_WORDS = re.compile(
     r"\b(?:estimated|estimates?|reportedly|reports?\s+(?:say|said|suggest)|sources?|experts?|studies|research\s+shows|"
     r"analysts?|it\s+is\s+(?:believed|thought|understood|said)|according\s+to\s+(?:reports|statistics|figures|data|estimates)|"
@@ -220,9 +235,10 @@ class Item:
 
 def load_items() -> list[Item]:
     """The labelled sentences, re-read from the shared data and checked against their hashes."""
-    from ..attribution_reading import read_attributions
-    from ..checks.figures import context_for, needs_source
-    from ..figures import document_figures
+    from .attribution_reading import read_attributions
+    from .attribution import context_for
+    from .check import needs_source
+    from .reading import document_figures
 
     rows = [json.loads(line) for line in LABELS.read_text().splitlines() if line.strip()]
     wanted = {(r["dataset"], r["split"]) for r in rows}
@@ -319,14 +335,14 @@ def cross_validated(items: list[Item], x: np.ndarray, c: float) -> np.ndarray:
 
 
 def _cue_names():
-    from ..checks.figures import CUE_NAMES
+    from .attribution import CUE_NAMES
 
     return CUE_NAMES
 
 
 def decide(items: list[Item], p: np.ndarray, none_threshold: float, vague_threshold: float) -> np.ndarray:
     """The check's decision per item ("fine" where the parser finds no figure needing a source)."""
-    from ..checks.figures import decide as check_decide
+    from .check import decide as check_decide
 
     out = np.array(["fine"] * len(items), dtype=object)
     keep = np.where(trainable(items))[0]
@@ -386,7 +402,7 @@ def _log_loss(gold: np.ndarray, p: np.ndarray) -> float:
 def _document_rows(items: list[Item], p: np.ndarray):
     """Per whole-document draw: features from the unsupported probability of its sentences, and whether any
     sentence is labelled unsourced or vaguely sourced."""
-    from ..checks.figures import document_features, unsupported_probability
+    from .check import document_features, unsupported_probability
 
     docs: dict[str, list[int]] = {}
     for k, item in enumerate(items):
@@ -420,7 +436,7 @@ def document_metrics(y: np.ndarray, score: np.ndarray) -> dict:
 
 
 def features_for(items: list[Item], encoder, profile: str) -> np.ndarray:
-    from ..checks.figures import support_features
+    from .attribution import support_features
 
     return support_features(embed([i.text for i in items], encoder, profile), [i.context for i in items])
 
@@ -525,156 +541,11 @@ def train(store: ArtifactStore, profile: str) -> dict:
     return metrics
 
 
-def evaluate(profile: str) -> dict:
-    """Held-out metrics of the shipped artifact for ``profile``."""
-    from ..checks.figures import Figures
-
-    store = ArtifactStore()
-    check = Figures().load(store, profile)
-    encoder = Encoder.load(profile, store)
-    test_items = [i for i in load_items() if i.split == "test"]
-    p = _ordered(check.model_, features_for(test_items, encoder, profile))
-    x_doc, y_doc, _ = _document_rows(test_items, p)
-    return {
-        "classifier": classifier_metrics(test_items, p),
-        "flags": flag_metrics(test_items, decide(test_items, p, check.none_threshold_, check.vague_threshold_)),
-        "flags_rules_only": flag_metrics(test_items, rules_only(test_items)),
-        "document": document_metrics(y_doc, check.document_model_.predict_proba(x_doc)[:, 1]),
-        "thresholds": {"none": round(check.none_threshold_, 4), "vague": round(check.vague_threshold_, 4)},
-        "command": f"detector eval figures --profile {profile}",
-    }
-
-
-# ---------------------------------------------------------------------------
-# Parser comparison
-
-
-def _quantulum_parse():
-    import logging
-    import warnings
-
-    warnings.filterwarnings("ignore")
-    logging.getLogger("quantulum3").setLevel(logging.ERROR)
-    from quantulum3 import classifier, parser
-
-    classifier.USE_CLF = False  # its pickled classifier does not load with current scikit-learn
-    return parser.parse
-
-
-_ANY_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_QUANTULUM_MAX_CHARS = 2000  # quantulum3 takes seconds to minutes on long digit runs
-
-
-def parser_statistics(name: str):
-    """A function text -> list of (surface, value) statistics for parser ``name``."""
-    from ..figures import extract_figures
-
-    if name == "ours":
-        return lambda text: [(f.text, f.value) for f in extract_figures(text) if f.is_statistic]
-    if name == "quantulum3":
-        parse = _quantulum_parse()
-
-        def quantulum(text: str):
-            if len(text) > _QUANTULUM_MAX_CHARS:
-                return []
-            try:
-                return [(q.surface, float(q.value)) for q in parse(text) if q.value is not None]
-            except Exception:  # noqa: BLE001 - a parser failure counts as finding nothing
-                return []
-
-        return quantulum
-    if name == "number-parser":
-        from number_parser import parse as words_to_digits
-
-        def number_parser(text: str):
-            try:
-                converted = words_to_digits(text)
-            except Exception:  # noqa: BLE001
-                converted = text
-            out = []
-            for m in _ANY_NUMBER.finditer(converted):
-                try:
-                    out.append((m.group(), float(m.group().replace(",", ""))))
-                except ValueError:
-                    pass
-            return out
-
-        return number_parser
-    raise ValueError(name)
-
-
-PARSERS = ("ours", "quantulum3", "number-parser")
-
-
-def compare_parsers(items: list[Item] | None = None, limit: int | None = None) -> dict:
-    """Does each parser find a statistic exactly where the labels say there is one? And the right values?"""
-    import time
-
-    from sklearn.metrics import precision_recall_fscore_support
-
-    items = items if items is not None else load_items()
-    if limit:
-        items = items[:limit]
-    gold = np.array([i.label != "no_statistic" for i in items])
-    out: dict = {"n_sentences": len(items), "with_statistic": int(gold.sum()), "sentence_level": {}}
-    values = _value_labels()
-    for name in PARSERS:
-        parse = parser_statistics(name)
-        started = time.perf_counter()
-        found = [parse(i.text) for i in items]
-        elapsed = time.perf_counter() - started
-        predicted = np.array([bool(f) for f in found])
-        precision, recall, f1, _ = precision_recall_fscore_support(gold, predicted, average="binary", zero_division=0)
-        out["sentence_level"][name] = {"precision": round(float(precision), 4), "recall": round(float(recall), 4),
-                                       "f1": round(float(f1), 4), "ms_per_sentence": round(1000 * elapsed / max(len(items), 1), 3)}
-        if values:
-            out.setdefault("value_level", {})[name] = _value_scores(values, parse)
-    return out
-
-
-def _value_labels() -> list[dict]:
-    if not VALUE_LABELS.exists():
-        return []
-    return [json.loads(line) for line in VALUE_LABELS.read_text().splitlines() if line.strip()]
-
-
-def _value_scores(rows: list[dict], parse) -> dict:
-    """Precision/recall of (value) statistics against hand-written gold values, matched by value."""
-    tp = fp = fn = 0
-    for row in rows:
-        predicted = [v for _, v in parse(row["text"]) if v is not None]
-        expected = list(row["values"])
-        for v in predicted:
-            match = next((e for e in expected if math.isclose(e, v, rel_tol=1e-6, abs_tol=1e-9)), None)
-            if match is None:
-                fp += 1
-            else:
-                tp += 1
-                expected.remove(match)
-        fn += len(expected)
-    precision = tp / max(tp + fp, 1)
-    recall = tp / max(tp + fn, 1)
-    return {"precision": round(precision, 4), "recall": round(recall, 4),
-            "f1": round(2 * precision * recall / max(precision + recall, 1e-12), 4), "gold_values": tp + fn}
-
-
 train_command = commands.train_command(train, "Fit the figure support classifier and document model on labels/figure_support.jsonl (train split).")
 
 
-@click.command()
-@commands.eval_profiles
-@click.option("--no-parsers", is_flag=True, help="Skip the parser comparison (it needs quantulum3 from the train extra).")
-def eval_command(profiles, no_parsers) -> None:
-    """Support classifier and unsupported-flag precision/recall/F1 per class on the held-out labels; the parser comparison."""
-    result: dict = {p: evaluate(p) for p in commands.each_profile(profiles)}
-    if not no_parsers:
-        test_items = [i for i in load_items() if i.split == "test"]
-        result["parser_comparison"] = {"test": compare_parsers(test_items), "all_labelled": compare_parsers()}
-    commands.echo_json(result)
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m detector.training.figures")
+    parser = argparse.ArgumentParser(prog="python -m detector.figures.train")
     parser.add_argument("command", choices=["sample", "sample-more"])
     parser.add_argument("--out", type=Path, default=CACHE / "candidates.jsonl")
     args = parser.parse_args(argv)

@@ -3,6 +3,12 @@
 A check reads an ``Analysis`` (the segmented document, one vector per sentence,
 and a memo for derived data other checks may share) and returns flags, plus a
 document-level probability if a trained model stands behind one.
+
+The checks themselves live with their family (``detector.filler``,
+``detector.figures``, ``detector.contradiction``); importing a family registers
+its checks. ``detector.pipeline`` imports the three, so the registry is full
+whenever ``detector`` is imported.
+
 Like a scikit-learn estimator, a check does no work in ``__init__``; ``load``
 reads its artifacts once, after which ``run`` is read-only and thread-safe.
 """
@@ -14,14 +20,16 @@ from typing import Any, Callable, ClassVar
 
 import numpy as np
 
-from ..artifacts import ArtifactStore
-from ..errors import ConfigError
-from ..report import Flag
-from ..segment import Document
+from .artifacts import ArtifactStore
+from .errors import ConfigError
+from .report import Flag
+from .segment import Document
 
 # A group is what users switch on and off (--checks filler,figures); each group's
 # flags carry one type in the report.
 GROUP_FLAG_TYPES = {"filler": "filler", "contradiction": "contradiction", "figures": "unsupported_figure"}
+# The order groups run and report in, whichever family happens to be imported first.
+GROUP_ORDER = ("filler", "figures", "contradiction")
 
 
 @dataclass(slots=True)
@@ -86,20 +94,22 @@ def register(cls: type[Check]) -> type[Check]:
 
 
 def registered_checks() -> dict[str, type[Check]]:
-    return dict(_REGISTRY)
+    """Every registered check by name: groups in ``GROUP_ORDER``, checks of a group in registration order."""
+    ranked = sorted(enumerate(_REGISTRY.items()), key=lambda item: (GROUP_ORDER.index(item[1][1].group), item[0]))
+    return dict(entry for _, entry in ranked)
 
 
 def resolve_checks(names: list[str] | tuple[str, ...] | None) -> list[type[Check]]:
     """Check classes for group names (filler, contradiction, figures) or check names."""
     if names is None:
-        return list(_REGISTRY.values())
+        return list(registered_checks().values())
     chosen: list[type[Check]] = []
     for name in names:
         name = name.strip()
         if not name:
             continue
         if name in GROUP_FLAG_TYPES:
-            matches = [c for c in _REGISTRY.values() if c.group == name]
+            matches = [c for c in registered_checks().values() if c.group == name]
         elif name in _REGISTRY:
             matches = [_REGISTRY[name]]
         else:

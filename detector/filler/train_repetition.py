@@ -1,6 +1,6 @@
 """Train and evaluate the repetition model from ``labels/repetition_pairs.jsonl``.
 
-``python -m detector.training.repetition sample`` redraws the candidate pairs
+``python -m detector.filler.train_repetition sample`` redraws the candidate pairs
 (for labelling, written to ``.cache/``); ``detector train repetition`` fits the
 model; ``detector eval repetition`` measures it on the held-out labels and on
 whole test-split news articles.
@@ -19,7 +19,11 @@ import click
 import numpy as np
 
 from ..artifacts import ArtifactStore
-from ..checks.repetition import (
+from ..encoders import Encoder
+from ..segment import segment
+from ..training import commands
+from ..training.data import news_rows, read_rows, sentence_at, write_candidates
+from .repetition import (
     ELIGIBLE_KINDS,
     MIN_WORDS,
     candidate_pairs,
@@ -27,10 +31,6 @@ from ..checks.repetition import (
     pair_features,
     sentence_profile,
 )
-from ..encoders import Encoder
-from ..segment import segment
-from . import commands
-from .data import news_rows, read_rows, sentence_at, write_candidates
 
 REPO = Path(__file__).resolve().parents[2]
 LABELS = REPO / "labels" / "repetition_pairs.jsonl"
@@ -235,7 +235,7 @@ def eval_command(profiles, max_articles) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m detector.training.repetition")
+    parser = argparse.ArgumentParser(prog="python -m detector.filler.train_repetition")
     parser.add_argument("command", choices=["sample"])
     parser.add_argument("--out", type=Path, default=REPO / ".cache" / "repetition_candidates.jsonl")
     args = parser.parse_args(argv)
