@@ -329,6 +329,7 @@ def test_statistics_still_need_a_source(text):
     [
         ("Turnout was 61.2% in the capital, the election commission said.", "61.2%", "sentence"),
         ("Turnout was 61.2%, the commission said on Monday.", "61.2%", "sentence"),
+        ("A coalition of environmental groups today announced a new $1.2 million effort.", "$1.2 million", "sentence"),
         ("As measured by Gallup, approval fell to 38% in June.", "38%", "sentence"),
         ("The EU fined the company 2.4bn euros, officials in Brussels, saying it had abused its dominance.", "2.4bn", "sentence"),
         ("In a recent Des Moines Register/Bloomberg poll, 43% identified as socialist.", "43%", "sentence"),
@@ -358,6 +359,8 @@ def test_attribution_is_read_where_a_reader_finds_it(text, figure, how):
         # "Police arrested" is an actor, not an attribution; "Studies show" is vague.
         ("Studies show that nearly 70% of adults sleep badly.", "vague"),
         ("Nearly 70% of adults sleep badly, according to recent reports.", "vague"),
+        # A hedge in another clause does not make the figure vaguely sourced.
+        ("Only 844 people caucused in Elko County in 2012, but turnout is expected to be larger this year.", "none"),
         # A source two sentences on, after a different claim, does not reach back.
         ("Over 1,500 suspects were repatriated. The operation was a success. Officials said the border is safer.", "none"),
     ],

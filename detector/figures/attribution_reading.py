@@ -63,7 +63,8 @@ _NOT_VAGUE = r"(?!" + _VAGUE_WHO + r"\b)"
 _SPEAKER_SAYS = re.compile(
     r"\b" + _NOT_VAGUE + r"(?:(?:" + _SPEAKER_WORD + r"|" + _NAME + r"|[Ii]t|[Tt]hey)"
     r"(?:\s+(?:in|at|for|of|from)\s+(?:the\s+)?" + _NAME + r")?"
-    r",?\s+(?:also\s+|has\s+|have\s+|had\s+|later\s+|previously\s+|earlier\s+|then\s+|separately\s+|on\s+\w+\s+)?" + _SAY +
+    r",?\s+(?:also\s+|has\s+|have\s+|had\s+|later\s+|previously\s+|earlier\s+|then\s+|separately\s+|on\s+\w+\s+|"
+    r"today\s+|yesterday\s+|tonight\s+|this\s+week\s+|last\s+week\s+|jointly\s+|formally\s+|officially\s+)?" + _SAY +
     r"|(?:he|she|I|we)\s+(?:also\s+|has\s+|have\s+|had\s+|later\s+)?" + _SAY_PERSON + r")\b"
 )
 # "said Mr Smith", "said the ministry", "according to the ministry"
@@ -195,11 +196,20 @@ def named_cue(text: str, figures: Sequence[int] = ()) -> str | None:
     return None
 
 
-def vague_cue(text: str) -> str | None:
+# A clause break between a figure and a hedge after it: "Only 844 people caucused in 2012, but turnout is expected ..."
+_CLAUSE_BREAK = re.compile(r",\s*(?:but|while|whereas|although|though|and\s+yet)\b|;")
+
+
+def vague_cue(text: str, figures: Sequence[int] = ()) -> str | None:
+    """The vague attribution in ``text`` that covers the figures at offsets ``figures`` (any, if none given)."""
     if not text:
         return None
-    match = _VAGUE.search(text)
-    return match.group() if match else None
+    first = min(figures) if figures else len(text)
+    for match in _VAGUE.finditer(text):
+        if match.start() > first and _CLAUSE_BREAK.search(text[first : match.start()]):
+            continue  # the hedge belongs to another clause
+        return match.group()
+    return None
 
 
 def read_attributions(document: "Document", figures: Sequence["Figure"] = ()) -> list[Attribution]:
@@ -213,7 +223,7 @@ def read_attributions(document: "Document", figures: Sequence["Figure"] = ()) ->
             # Offsets into the clean text are close enough to the raw ones for "before or after the figure".
             starts.setdefault(f.sentence, []).append(max(0, f.start - sentence.start - (len(sentence.text) - len(sentence.clean))))
     own_named = [named_cue(s.clean, starts.get(s.index, ())) if s.kind != "heading" else None for s in sentences]
-    own_vague = [vague_cue(s.clean) if s.kind != "heading" else None for s in sentences]
+    own_vague = [vague_cue(s.clean, starts.get(s.index, ())) if s.kind != "heading" else None for s in sentences]
     out: list[Attribution] = []
     for s in sentences:
         out.append(_attribution(sentences, s, own_named, own_vague))
