@@ -329,7 +329,7 @@ def test_statistics_still_need_a_source(text):
     [
         ("Turnout was 61.2% in the capital, the election commission said.", "61.2%", "sentence"),
         ("Turnout was 61.2%, the commission said on Monday.", "61.2%", "sentence"),
-        ("A coalition of environmental groups today announced a new $1.2 million effort.", "$1.2 million", "sentence"),
+        ("A coalition including the Sierra Club today announced a new $1.2 million effort.", "$1.2 million", "sentence"),
         ("As measured by Gallup, approval fell to 38% in June.", "38%", "sentence"),
         ("The EU fined the company 2.4bn euros, officials in Brussels, saying it had abused its dominance.", "2.4bn", "sentence"),
         ("In a recent Des Moines Register/Bloomberg poll, 43% identified as socialist.", "43%", "sentence"),

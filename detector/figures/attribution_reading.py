@@ -49,7 +49,7 @@ _SPEAKER_WORD = (
     r"survey|poll|commission|committee|board|bureau|service|institute|university|regulator|bank|watchdog|charity|"
     r"union|group|organi[sz]ation|association|federation|party|campaign|census|index|chief|director|president|mayor|"
     r"governor|head|chairman|chairwoman|chair|executive|manager|coach|boss|owner|founder|spokesperson|organisers|"
-    r"organizers|administration|embassy|army|military|navy|force|ministry's|operator|airline|hospital|trust|NHS)"
+    r"organizers|administration|embassy|army|military|navy|force|ministry's|operator|airline|hospital|trust|NHS|coalition|alliance)"
 )
 _FUNCTION_WORD = (
     r"(?:He|She|I|We|It|They|You|The|A|An|This|That|These|Those|His|Her|Their|Its|Our|In|On|At|But|And|If|When|As|After|"
