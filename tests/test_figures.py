@@ -295,6 +295,7 @@ def test_cli_checks_figures_as_json(validate_report):
         ("The Berkeley Suite has a 100-person capacity.", "100", "dimension"),
         ("His page has over 100,000 likes.", "over 100,000", "record"),
         ("Does she regret losing the $500,000 prize?", "$500,000", "other"),
+        ("Protesters gathered outside her million dollar estate.", "million dollar", "other"),
     ],
 )
 def test_figures_that_need_no_source_are_typed_by_their_sentence(text, surface, kind):
@@ -333,6 +334,8 @@ def test_statistics_still_need_a_source(text):
         ("As measured by Gallup, approval fell to 38% in June.", "38%", "sentence"),
         ("The EU fined the company 2.4bn euros, officials in Brussels, saying it had abused its dominance.", "2.4bn", "sentence"),
         ("In a recent Des Moines Register/Bloomberg poll, 43% identified as socialist.", "43%", "sentence"),
+        ("A post shared by Halle Berry (@halleberry) on May 21, 2018 In the movie, Wick has a $14-million bounty on his head.",
+         "$14-million", "quote"),
         ("Unemployment rose to 7.2% in March. The rise was the steepest in a decade, the report said.", "7.2%", "next_sentence"),
         ("The ministry said exports grew strongly. Sales abroad rose 12% to $4bn.", "12%", "paragraph"),
         ("The study by Oxford University followed 2,000 adults. It also found that 40% slept badly.", "40%", "sentence"),
@@ -361,6 +364,8 @@ def test_attribution_is_read_where_a_reader_finds_it(text, figure, how):
         ("Nearly 70% of adults sleep badly, according to recent reports.", "vague"),
         # A hedge in another clause does not make the figure vaguely sourced.
         ("Only 844 people caucused in Elko County in 2012, but turnout is expected to be larger this year.", "none"),
+        # "expected of them" is no hedge.
+        ("She attends only 10% of the meetings that are expected of them.", "none"),
         # A source two sentences on, after a different claim, does not reach back.
         ("Over 1,500 suspects were repatriated. The operation was a success. Officials said the border is safer.", "none"),
     ],

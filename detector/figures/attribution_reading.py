@@ -115,7 +115,7 @@ _VAGUE = re.compile(
     r"estimated|predict|forecast)|(?:scientists|researchers|economists|doctors|biologists|physicists|psychologists|historians|"
     r"academics|specialists)\s+(?:say|said|believe|estimate|found|"
     r"have\s+found)|witnesses|observers|speculation|(?:figures|data|statistics|numbers)\s+(?:show|shows|showed|suggest|"
-    r"indicate|reveal|revealed|reveals)|official\s+statistics|(?:a|one)\s+source|(?:are|is)\s+expected|(?:dozens|hundreds)\s+of\s+(?:studies|"
+    r"indicate|reveal|revealed|reveals)|official\s+statistics|(?:a|one)\s+source|(?:are|is)\s+expected\s+to|(?:dozens|hundreds)\s+of\s+(?:studies|"
     r"experiments)\s+have)\b",
     re.IGNORECASE,
 )
@@ -143,6 +143,11 @@ _POINTS_BACK = re.compile(
 )
 _DEFINITE_DOCUMENT = re.compile(r"\b(?:the|this|that|these|those)\s+(?:[\w'’-]+\s+){0,2}" + _DOCUMENT + r"\b", re.IGNORECASE)
 _QUOTE_MARK = re.compile(r"[\"“”]")
+_EMBED = re.compile(
+    r"\bA\s+(?:post|photo|video)\s+shared\s+by\s+[^()]{1,60}\(@\w{1,40}\)|[—–-]\s*[^()\n]{1,60}\(@\w{1,40}\)\s+"
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2},\s+\d{4}|"
+    r"\bpic\.twitter\.com/\w+"
+)
 _SPEAKER_LABEL = re.compile(r"^(?:[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}|Q|A):\s")
 _SOURCE_LINE = re.compile(r"^\s*[*_]*\s*(?:sources?|data|note|notes|figures|credit)\s*[:.\-–]", re.IGNORECASE)
 _CAPTION = re.compile(r"^\s*[*_]*\s*(?:table|figure|chart|graph)\s*\d*\s*[:.\-–]", re.IGNORECASE)
@@ -270,6 +275,12 @@ def _attribution(sentences: Sequence["Sentence"], s: "Sentence", own_named: list
     speaker = _speaker_label(sentences, s)
     if speaker:
         return Attribution(NAMED, "quote", speaker)
+    for k in (i, i + 1):
+        # An embedded post or tweet is its author's: "A post shared by Halle Berry (@halleberry)", "— Name (@handle) May 5, 2018".
+        if k < len(sentences) and sentences[k].block in (s.block, s.block + 1):
+            embed = _EMBED.search(sentences[k].clean)
+            if embed:
+                return Attribution(NAMED, "quote", embed.group())
     if _CONTINUES.search(s.clean) and previous_block:
         for k in previous_block[::-1][:2]:
             if own_named[k]:

@@ -106,6 +106,7 @@ _TOLL = re.compile(
     r"infected|missing|homeless|hospitali[sz]ed|protesters|demonstrators|gathered|refugees|migrants)\b",
     re.IGNORECASE,
 )
+_SCALE_ADJECTIVE = re.compile(r"(?:an?\s+)?(?:million|billion|trillion)[\s-]dollar", re.IGNORECASE)
 _MULTI_BEFORE = re.compile(r"\bmulti-?\s?$", re.IGNORECASE)
 _LIGHT_YEARS = re.compile(r"^\s+light[\s-]years?\b", re.IGNORECASE)
 _AGED_BEFORE = re.compile(r"\baged?\s+$", re.IGNORECASE)
@@ -158,8 +159,9 @@ def _kind_in_context(text: str, f: "Figure", offset: int, sport: bool, court: bo
         return "identifier"  # a phone number: "(231) 250-9471"
     if f.kind in ("count", "number") and _CLOCK_AFTER.match(after) or f.kind == "money" and _CLOCK_AFTER.match(text[end - 1 :]):
         return "time"  # "9-10a ET", "from 6 to 8 p.m."
-    if f.kind == "money" and _MULTI_BEFORE.search(before):
-        return "other"  # "multi-million dollar": a figure of speech
+    if f.kind == "money" and (_MULTI_BEFORE.search(before) or _SCALE_ADJECTIVE.fullmatch(f.text)):
+        # "multi-million dollar", "her million dollar estate": a figure of speech
+        return "other"
     if f.kind in ("count", "number") and _LIGHT_YEARS.match(after):
         return "dimension"
     if f.kind == "count" and f.noun and f.noun.lower() in _PAGE_COUNTS:

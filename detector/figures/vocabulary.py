@@ -110,7 +110,7 @@ _CURRENCY_WORDS = {"dollars": "USD", "dollar": "USD", "pounds": "GBP", "pound": 
 
 
 _MAGNITUDE = re.compile(
-    r"^(?P<gap>\s?)(?P<mag>million|billion|trillion|thousand|hundred|mln|bln|mn|bn|tn|trn|m|b|k|K)(?![\w])",
+    r"^(?P<gap>\s?|-(?=(?:million|billion|trillion)\b))(?P<mag>million|billion|trillion|thousand|hundred|mln|bln|mn|bn|tn|trn|m|b|k|K)(?![\w])",
 )
 
 
