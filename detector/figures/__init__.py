@@ -8,9 +8,12 @@ that exclude each other, a figure an order of magnitude out of line).
 Where things live: ``figure`` (the ``Figure`` record and ``compatible``),
 ``vocabulary`` (the words and patterns), ``reading`` (finding numbers in a text or
 document), ``kinds`` (typing them: money, percent, count of what, age, year...),
-``attribution`` (the source cues around a statistic), ``consistency`` (arithmetic
-across the article), ``check`` (the ``figures`` check: a trained support model
-over the sentence embedding and the attribution cues, plus the consistency rules),
+``source_needed`` (retyping by the sentence what needs no source: records, counts of
+the reported event, prices, dimensions), ``attribution_reading`` (who vouches for a
+sentence, read as a reader reads attribution), ``attribution`` (the cues and features
+of the support model), ``consistency`` (arithmetic across the article), ``check``
+(the ``figures`` check: the rules' reading confirmed by a trained support model over
+the sentence embedding and the cues, plus the consistency rules),
 ``train`` / ``evaluate`` (``detector train figures`` / ``detector eval figures``).
 
 Every number with its exact span, normalised value, unit and what it counts.
@@ -27,10 +30,11 @@ The API other families use (the contradiction check among them), importable from
     an ISO currency code ("USD", "GBP", ...), a measure ("km", "months") or None;
     ``noun`` is what a count counts ("suspects"), ``label`` the table row/column it
     sits under ("Suspects Repatriated"). ``kind`` is a statistic kind (count,
-    percent, money, measure, duration, ratio, number) or a non-statistic (year,
-    date, time, age, address, ordinal, period, score, identifier, other: a bare
-    spelled-out number such as "the two" or a list marker);
-    ``is_statistic`` says which. ``approx`` names the qualifier (over, at_least,
+    percent, money, measure, ratio, number) or a kind that needs no source (duration,
+    year, date, time, age, address, ordinal, period, score, identifier, record, event,
+    price, dimension, other: a bare spelled-out number such as "the two" or a list
+    marker); ``is_statistic`` says which: a statistic is a figure that needs a source
+    (labels/README.md, "The definition"). ``approx`` names the qualifier (over, at_least,
     under, at_most, nearly, about, range, vague, or None for exact). ``support``
     and ``source`` are filled in by the figures check ("sourced" | "vague" |
     "none", and the cue it found), None before.

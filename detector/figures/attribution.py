@@ -5,14 +5,18 @@ sentence and around it; the support model of the figures check weighs them with 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..segment import Document, Sentence
+from .attribution_reading import HOW, NAMED, NONE, VAGUE, Attribution
+from .figure import STATISTIC_KINDS, Figure
 
-SUPPORT_CLASSES = ("sourced", "vague", "none")
+# The support model's classes: "fine" (sourced, or no figure that needs a source), "vague", "none".
+SUPPORT_CLASSES = ("fine", "vague", "none")
 
 
 _SAY = (r"(?:said|says|say|told|tells|announced|announces|confirmed|confirms|stated|states|reported|reports|added|adds|"
@@ -88,6 +92,8 @@ CUE_NAMES = (
     "finding", "respondents", "quote_speaker", "prev_finding", "prev_quote_speaker", "next_quote_speaker",
     "prev_say", "prev_named", "prev_vague", "prev_quote", "next_say", "next_named", "next_vague", "next_quote",
     "block_named", "block_vague", "in_table", "statistics", "words",
+    *(f"read_{support}" for support in (NAMED, VAGUE)), *(f"read_by_{how}" for how in HOW),
+    *(f"kind_{kind}" for kind in STATISTIC_KINDS), "approximate", "magnitude",
 )
 
 
@@ -109,7 +115,8 @@ def _cues(text: str) -> dict[str, float]:
 
 @dataclass(frozen=True, slots=True)
 class SupportContext:
-    """What the support model reads about one sentence: its text and the text around it."""
+    """What the support model reads about one sentence: its text, the text around it, the attribution the
+    rules read (``detector.attribution_reading``) and the kinds of the figures that need a source."""
 
     text: str
     previous: str | None
@@ -117,10 +124,21 @@ class SupportContext:
     block: tuple[str, ...]
     in_table: bool
     statistics: int
+    attribution: Attribution = Attribution(NONE)
+    kinds: tuple[str, ...] = ()
+    approximate: bool = False
+    magnitude: float = 0.0
 
 
-def context_for(document: Document, sentence: Sentence, statistics: int) -> SupportContext:
+def context_for(document: Document, sentence: Sentence, statistics: int, attribution: Attribution = Attribution(NONE),
+                figures: tuple[Figure, ...] = ()) -> SupportContext:
     """The sentence's neighbours in its paragraph; for a table row, the lines around the table."""
+    extra = {
+        "attribution": attribution,
+        "kinds": tuple(sorted({f.kind for f in figures})),
+        "approximate": any(f.approx is not None for f in figures),
+        "magnitude": max((math.log10(abs(f.value) + 1.0) for f in figures if f.value is not None), default=0.0),
+    }
     sentences = document.sentences
     if sentence.kind == "table_row":
         first = sentence.index
@@ -131,7 +149,7 @@ def context_for(document: Document, sentence: Sentence, statistics: int) -> Supp
             last += 1
         before = sentences[first - 1].clean if first > 0 else None
         after = sentences[last + 1].clean if last + 1 < len(sentences) else None
-        return SupportContext(sentence.clean, before, after, (), True, statistics)
+        return SupportContext(sentence.clean, before, after, (), True, statistics, **extra)
     previous = sentences[sentence.index - 1] if sentence.index > 0 else None
     following = sentences[sentence.index + 1] if sentence.index + 1 < len(sentences) else None
     block = tuple(s.clean for s in sentences if s.block == sentence.block and s.index != sentence.index)
@@ -142,6 +160,7 @@ def context_for(document: Document, sentence: Sentence, statistics: int) -> Supp
         block[:40],
         False,
         statistics,
+        **extra,
     )
 
 
@@ -164,6 +183,10 @@ def cue_features(contexts: list[SupportContext]) -> np.ndarray:
             "block_vague": float(any(b["vague"] for b in block)),
             "in_table": float(c.in_table), "statistics": float(min(c.statistics, 5)),
             "words": float(min(len(c.text.split()), 80)) / 10.0,
+            "read_named": float(c.attribution.support == NAMED), "read_vague": float(c.attribution.support == VAGUE),
+            **{f"read_by_{how}": float(c.attribution.how == how) for how in HOW},
+            **{f"kind_{kind}": float(kind in c.kinds) for kind in STATISTIC_KINDS},
+            "approximate": float(c.approximate), "magnitude": min(c.magnitude, 13.0) / 3.0,
         })
         rows.append([row[name] for name in CUE_NAMES])
     return np.asarray(rows, dtype=np.float64).reshape(-1, len(CUE_NAMES))
@@ -172,31 +195,3 @@ def cue_features(contexts: list[SupportContext]) -> np.ndarray:
 def support_features(vectors: np.ndarray, contexts: list[SupportContext]) -> np.ndarray:
     """The support model's input: the sentence vector, then the cue features."""
     return np.hstack([np.asarray(vectors, dtype=np.float64).reshape(len(contexts), -1), cue_features(contexts)])
-
-
-def source_cue(context: SupportContext) -> str | None:
-    """The phrase an editor would point at as the source, if any (for the report and messages)."""
-    for text in (context.text, context.following, context.previous):
-        if not text:
-            continue
-        for pattern in (_ACCORDING, _NAMED_SAY, _FINDING, _QUOTE_SPEAKER, _PRONOUN_SAY, _SOURCE_LINE):
-            match = pattern.search(text)
-            if match:
-                return _window(text, match.start(), match.end())
-    return None
-
-
-def vague_cue(context: SupportContext) -> str | None:
-    for text in (context.text, context.previous, context.following):
-        if text:
-            match = _VAGUE.search(text)
-            if match:
-                return match.group()
-    return None
-
-
-def _window(text: str, start: int, end: int, width: int = 40) -> str:
-    a = max(0, start - 10)
-    b = min(len(text), end + width)
-    snippet = text[a:b].strip()
-    return ("…" if a > 0 else "") + snippet + ("…" if b < len(text) else "")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -68,7 +68,8 @@ _CONTRAST = re.compile(r"\b(?:while|whereas|compared|versus|vs\.?|against|than|b
 
 def consistency_issues(figures: list[Figure], document: "Document | None" = None) -> list[Issue]:
     """Figures that do not fit the rest of the article (see the module docstring of the figures check)."""
-    stats = [f for f in figures if f.is_statistic and f.value is not None and math.isfinite(f.value)]
+    quantities = (_as_quantity(f) for f in figures)
+    stats = [f for f in quantities if f.is_statistic and f.value is not None and math.isfinite(f.value)]
     issues: list[Issue] = []
     issues += _out_of_line(stats, document)
     issues += _incompatible_approximations(stats, document)
@@ -83,6 +84,22 @@ def consistency_issues(figures: list[Figure], document: "Document | None" = None
             seen.add(key)
             unique.append(issue)
     return unique
+
+
+def _as_quantity(f: Figure) -> Figure:
+    """A figure retyped by the sentence around it (``detector.figures.source_needed``) as the quantity it is: whether
+    six leaders and four suspects need a source, they still have to add up to the total."""
+    if f.value is None or f.kind not in ("event", "price", "dimension", "record"):
+        return f
+    if f.kind == "price" or (f.kind == "record" and f.unit is not None and len(f.unit) == 3 and f.unit.isupper()):
+        kind = "money"
+    elif f.kind == "dimension" or (f.kind == "record" and f.unit is not None and f.unit not in ("%",)):
+        kind = "measure"
+    elif f.unit in ("%", "bp", "percentage points"):
+        kind = "percent"
+    else:
+        kind = "count" if f.noun else "number"
+    return replace(f, kind=kind)
 
 
 def _where(document: "Document | None", sentence: int) -> str:

@@ -24,10 +24,12 @@ from .train import (
     _document_rows,
     _ordered,
     classifier_metrics,
+    decide,
     document_metrics,
     features_for,
     flag_metrics,
     load_items,
+    rules_only,
 )
 
 
@@ -42,8 +44,9 @@ def evaluate(profile: str) -> dict:
     p = _ordered(check.model_, features_for(test_items, encoder, profile))
     x_doc, y_doc, _ = _document_rows(test_items, p)
     return {
-        "classifier": classifier_metrics(test_items, p, check.none_threshold_, check.vague_threshold_),
-        "flags": flag_metrics(test_items, p, check.none_threshold_, check.vague_threshold_),
+        "classifier": classifier_metrics(test_items, p),
+        "flags": flag_metrics(test_items, decide(test_items, p, check.none_threshold_, check.vague_threshold_)),
+        "flags_rules_only": flag_metrics(test_items, rules_only(test_items)),
         "document": document_metrics(y_doc, check.document_model_.predict_proba(x_doc)[:, 1]),
         "thresholds": {"none": round(check.none_threshold_, 4), "vague": round(check.vague_threshold_, 4)},
         "command": f"detector eval figures --profile {profile}",

@@ -7,10 +7,14 @@ import re
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-STATISTIC_KINDS = ("count", "percent", "money", "measure", "duration", "ratio", "number")
+# A statistic is a figure that needs a source (labels/README.md, "The definition"); a
+# duration does not, and neither do the kinds ``detector.figures.source_needed`` gives a
+# figure by the sentence around it (record, event, price, dimension).
+STATISTIC_KINDS = ("count", "percent", "money", "measure", "ratio", "number")
 
 
-OTHER_KINDS = ("year", "date", "time", "age", "address", "ordinal", "period", "score", "identifier", "other")
+OTHER_KINDS = ("duration", "year", "date", "time", "age", "address", "ordinal", "period", "score", "identifier", "record",
+               "event", "price", "dimension", "other")
 
 
 KINDS = STATISTIC_KINDS + OTHER_KINDS

@@ -12,6 +12,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..segment import Document, Sentence
 from .figure import STATISTIC_KINDS, Figure
 from .kinds import _counted_noun, _Draft, _read_around
+from .source_needed import retype_sentence
 from .vocabulary import (
     _APPROX_WORD,
     _CAPITALISED_NAME_BEFORE,
@@ -52,8 +53,8 @@ from .vocabulary import (
 
 
 def extract_figures(text: str) -> list[Figure]:
-    """Figures in one string, offsets into it (sentence index 0)."""
-    return [Figure(sentence=0, text=text[d.start : d.end], **_figure_fields(d)) for d in _scan(mask_markup(text))]
+    """Figures in one string, read as one sentence (sentence index 0), offsets into it."""
+    return retype_sentence(text, [Figure(sentence=0, text=text[d.start : d.end], **_figure_fields(d)) for d in _scan(mask_markup(text))])
 
 
 def _figure_fields(d: _Draft) -> dict[str, Any]:
@@ -114,6 +115,8 @@ def _scan(masked: str) -> list[_Draft]:
             keep(_Draft(match.start(), match.end(), None, "date"))
         elif group in ("clock", "ampm"):
             keep(_Draft(match.start(), match.end(), None, "time"))
+        elif group == "version":
+            keep(_Draft(match.start(), match.end(), None, "identifier"))  # "2.3.1": a software version
         elif group == "slash":
             keep(_Draft(match.start(), match.end(), None, "identifier"))  # "24/7", "18/30", "9/11"
         else:
@@ -254,7 +257,8 @@ def document_figures(document: "Document") -> list[Figure]:
             continue
         drafts = _scan(mask_markup(sentence.text))
         table = _table_context(sentence) if sentence.kind == "table_row" else None
-        figures.extend(_to_figures(sentence, drafts, table))
+        found = _to_figures(sentence, drafts, table)
+        figures.extend(found if table is not None else retype_sentence(sentence.text, found, sentence.start))
     return figures
 
 

@@ -194,21 +194,28 @@ def sample_more(out: Path, exclude: set[str], docs_per_split: dict[str, int] | N
     return cid - first_cid
 
 
-SUPPORT_LABELS = ("sourced", "vague", "none")
+
+# ---------------------------------------------------------------------------
+# Labelled items, features and the models
 
 
-# The issue asks for precision >= 0.85 and recall >= 0.80 on the unsupported flag; on
-# our cross-validated train split no threshold reaches both (precision 0.85 leaves
-# recall near 0.5). An editor's "says who?" check that misses half of the unsourced
-# figures is not worth running, so the threshold keeps recall >= 0.80 and takes the
-# best precision that allows.
-MIN_RECALL = 0.80
-
-
-MIN_PRECISION_VAGUE = 0.5
-
-
+SUPPORT_LABELS = ("fine", "vague", "none")
+# What the model learns for a sentence in which our parser finds a figure that needs a
+# source: the label, with "sourced" and "no_statistic" both "fine" (nothing to flag).
+MODEL_LABEL = {"sourced": "fine", "no_statistic": "fine", "vague": "vague", "none": "none"}
+# Issue 11: an editor stops reading flags that are wrong half the time; the target is
+# precision 0.8 of figure flags. The model confirms the rules' "no source" / "vague
+# source"; its thresholds are the best-F1 ones among those that reach this precision
+# with at least half of the positives on cross-validated train documents; when none
+# does, the best-precision one that keeps half of the positives (an editor would rather
+# see fewer flags, right more often, than every unsourced figure). Measured: among the
+# sentences the rules read as unsourced, the model separates the labelled ones barely
+# better than chance (cross-validated AUROC 0.56 on 71 train sentences), so the
+# precision target is not reached on these labels and the fallback sets the threshold.
+MIN_PRECISION = 0.80
+MIN_RECALL_FALLBACK = 0.5
 FOLDS = 5
+C_GRID = (0.03, 0.1, 0.3)
 
 
 @dataclass
@@ -228,7 +235,9 @@ class Item:
 
 def load_items() -> list[Item]:
     """The labelled sentences, re-read from the shared data and checked against their hashes."""
+    from .attribution_reading import read_attributions
     from .attribution import context_for
+    from .check import needs_source
     from .reading import document_figures
 
     rows = [json.loads(line) for line in LABELS.read_text().splitlines() if line.strip()]
@@ -244,18 +253,20 @@ def load_items() -> list[Item]:
     for row in rows:
         if row["doc"] not in documents:
             document = segment(texts[row["doc"]])
-            counts: dict[int, int] = {}
-            for f in document_figures(document):
-                if f.is_statistic:
-                    counts[f.sentence] = counts.get(f.sentence, 0) + 1
-            documents[row["doc"]] = (document, counts)
-        document, counts = documents[row["doc"]]
+            figures = document_figures(document)
+            needing: dict[int, list] = {}
+            for f in figures:
+                if needs_source(f, document.sentences[f.sentence].kind == "table_row"):
+                    needing.setdefault(f.sentence, []).append(f)
+            documents[row["doc"]] = (document, needing, read_attributions(document, figures))
+        document, needing, attributions = documents[row["doc"]]
         sentence = sentence_at(document, row["span"])
         if short_hash(sentence.clean) != row["sha1"]:
             raise ValueError(f"labelled sentence {row['id']}: the text no longer matches its hash")
-        n = counts.get(sentence.index, 0)
+        found = tuple(needing.get(sentence.index, ()))
         items.append(Item(row["id"], row["dataset"], row["split"], row["doc"], row.get("draw", "document"), row["label"],
-                          sentence.clean, n, context_for(document, sentence, max(n, 1))))
+                          sentence.clean, len(found),
+                          context_for(document, sentence, max(len(found), 1), attributions[sentence.index], found)))
     return items
 
 
@@ -301,11 +312,20 @@ def _ordered(model, x: np.ndarray) -> np.ndarray:
     return raw[:, [list(model.classes_).index(c) for c in SUPPORT_LABELS]]
 
 
+def model_labels(items: list[Item]) -> np.ndarray:
+    return np.array([MODEL_LABEL[i.label] for i in items])
+
+
+def trainable(items: list[Item]) -> np.ndarray:
+    """Items the model learns from and is applied to: sentences where the parser finds a figure needing a source."""
+    return np.array([i.statistics > 0 for i in items])
+
+
 def cross_validated(items: list[Item], x: np.ndarray, c: float) -> np.ndarray:
-    """P(sourced, vague, none) for every item from a model that never saw its document."""
+    """P(fine, vague, none) for every item from a model that never saw its document."""
     out = np.full((len(items), 3), np.nan)
-    labelled = np.array([i.label in SUPPORT_LABELS for i in items])
-    y = np.array([i.label for i in items])
+    labelled = trainable(items)
+    y = model_labels(items)
     dim = x.shape[1] - len(_cue_names())
     for fit_idx, held_idx in _folds(items):
         fit_idx = fit_idx[labelled[fit_idx]]
@@ -320,66 +340,53 @@ def _cue_names():
     return CUE_NAMES
 
 
-def decide(p: np.ndarray, none_threshold: float, vague_threshold: float) -> np.ndarray:
-    labels = np.where(p[:, 1] >= vague_threshold, "vague", "sourced")
-    return np.where(p[:, 2] >= none_threshold, "none", labels)
+def decide(items: list[Item], p: np.ndarray, none_threshold: float, vague_threshold: float) -> np.ndarray:
+    """The check's decision per item ("fine" where the parser finds no figure needing a source)."""
+    from .check import decide as check_decide
+
+    out = np.array(["fine"] * len(items), dtype=object)
+    keep = np.where(trainable(items))[0]
+    if len(keep):
+        out[keep] = check_decide(np.nan_to_num(p[keep]), [items[k].context for k in keep], none_threshold, vague_threshold)
+    return out
 
 
-def _pick_threshold(positive: np.ndarray, score: np.ndarray, min_precision: float) -> float:
-    """Best-F1 threshold among those reaching ``min_precision`` (all of them if none does)."""
-    from sklearn.metrics import precision_recall_curve
-
-    precision, recall, thresholds = precision_recall_curve(positive, score)
-    f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
-    ok = precision[:-1] >= min_precision
-    candidates = np.where(ok)[0] if ok.any() else np.arange(len(thresholds))
-    return float(thresholds[candidates[np.argmax(f1[:-1][candidates])]])
+def rules_only(items: list[Item]) -> np.ndarray:
+    """The decision of the rules alone: the attribution they read, wherever a figure needs a source."""
+    return np.array([{"named": "fine", "vague": "vague", "none": "none"}[i.context.attribution.support] if i.statistics else "fine"
+                     for i in items], dtype=object)
 
 
-def _pick_threshold_for_recall(positive: np.ndarray, score: np.ndarray, min_recall: float) -> float:
-    """The highest threshold (best precision) whose recall still reaches ``min_recall``."""
-    from sklearn.metrics import precision_recall_curve
-
-    precision, recall, thresholds = precision_recall_curve(positive, score)
-    ok = np.where(recall[:-1] >= min_recall)[0]
-    if not len(ok):
-        return float(thresholds[0])
-    return float(thresholds[ok[np.argmax(precision[:-1][ok])]])
-
-
-def flag_metrics(items: list[Item], p: np.ndarray, none_threshold: float, vague_threshold: float) -> dict:
-    """The unsupported (and vague) flag end to end: our parser must find a statistic, the model must say none."""
+def flag_metrics(items: list[Item], decided: np.ndarray) -> dict:
+    """The flags end to end against the labels: our parser must find a figure that needs a source, the rules and
+    the model must decide "none" / "vague". "figures (any)" counts a flag of either code on a sentence labelled
+    none or vague as right, as an editor reading the flag would."""
     from sklearn.metrics import precision_recall_fscore_support
 
-    has_stat = np.array([i.statistics > 0 for i in items])
     gold = np.array([i.label for i in items])
-    decided = decide(np.nan_to_num(p), none_threshold, vague_threshold)
     out = {}
-    for code, label in (("figure.no_source", "none"), ("figure.vague_source", "vague")):
-        predicted = has_stat & (decided == label)
-        actual = gold == label
+    for code, labels in (("figure.no_source", ("none",)), ("figure.vague_source", ("vague",)), ("figures (any)", ("none", "vague"))):
+        predicted = np.isin(decided, labels)
+        actual = np.isin(gold, labels)
         precision, recall, f1, _ = precision_recall_fscore_support(actual, predicted, average="binary", zero_division=0)
         out[code] = {"n": int(len(items)), "positives": int(actual.sum()), "flagged": int(predicted.sum()),
                      "precision": round(float(precision), 4), "recall": round(float(recall), 4), "f1": round(float(f1), 4)}
     return out
 
 
-def classifier_metrics(items: list[Item], p: np.ndarray, none_threshold: float, vague_threshold: float) -> dict:
+def classifier_metrics(items: list[Item], p: np.ndarray) -> dict:
+    """The support model alone, on the sentences it is applied to (argmax over fine / vague / none)."""
     from sklearn.metrics import classification_report, confusion_matrix
 
-    keep = np.array([i.label in SUPPORT_LABELS for i in items])
-    gold = np.array([i.label for i in items])[keep]
+    keep = trainable(items)
+    gold = model_labels(items)[keep]
     probabilities = p[keep]
-    predicted = decide(probabilities, none_threshold, vague_threshold)
+    predicted = np.array(SUPPORT_LABELS)[np.argmax(probabilities, axis=1)]
     report = classification_report(gold, predicted, labels=list(SUPPORT_LABELS), output_dict=True, zero_division=0)
-    argmax = np.array(SUPPORT_LABELS)[np.argmax(probabilities, axis=1)]
-    report_argmax = classification_report(gold, argmax, labels=list(SUPPORT_LABELS), output_dict=True, zero_division=0)
     return {
         "n": int(keep.sum()),
         "per_class": {c: {k: round(float(v), 4) for k, v in report[c].items()} for c in SUPPORT_LABELS},
-        "macro_f1": round(float(report["macro avg"]["f1-score"]), 4),
-        "accuracy": round(float(report["accuracy"]), 4),
-        "macro_f1_argmax": round(float(report_argmax["macro avg"]["f1-score"]), 4),
+        "macro_f1_argmax": round(float(report["macro avg"]["f1-score"]), 4),
         "log_loss": round(_log_loss(gold, probabilities), 4),
         "confusion_matrix": {"labels": list(SUPPORT_LABELS),
                              "rows_gold_columns_predicted": confusion_matrix(gold, predicted, labels=list(SUPPORT_LABELS)).tolist()},
@@ -393,8 +400,9 @@ def _log_loss(gold: np.ndarray, p: np.ndarray) -> float:
 
 
 def _document_rows(items: list[Item], p: np.ndarray):
-    """Per whole-document draw: features from P(none) of sentences with a statistic, and whether any is unsourced."""
-    from .check import document_features
+    """Per whole-document draw: features from the unsupported probability of its sentences, and whether any
+    sentence is labelled unsourced or vaguely sourced."""
+    from .check import document_features, unsupported_probability
 
     docs: dict[str, list[int]] = {}
     for k, item in enumerate(items):
@@ -402,9 +410,10 @@ def _document_rows(items: list[Item], p: np.ndarray):
             docs.setdefault(item.doc, []).append(k)
     x, y, names = [], [], []
     for doc, members in docs.items():
-        p_none = np.array([p[k, 2] for k in members if items[k].statistics > 0 and not np.isnan(p[k, 2])])
-        x.append(document_features(p_none))
-        y.append(int(any(items[k].label == "none" for k in members)))
+        kept = [k for k in members if items[k].statistics > 0 and not np.isnan(p[k, 2])]
+        unsupported = unsupported_probability(p[kept], [items[k].context for k in kept]) if kept else np.zeros(0)
+        x.append(document_features(unsupported))
+        y.append(int(any(items[k].label in ("none", "vague") for k in members)))
         names.append(doc)
     return np.array(x), np.array(y), names
 
@@ -432,6 +441,35 @@ def features_for(items: list[Item], encoder, profile: str) -> np.ndarray:
     return support_features(embed([i.text for i in items], encoder, profile), [i.context for i in items])
 
 
+def _pick_threshold_for_precision(positive: np.ndarray, score: np.ndarray) -> float:
+    """The threshold with the best F1 among those reaching ``MIN_PRECISION`` with ``MIN_RECALL_FALLBACK`` of the
+    positives; if none does, the one with the best precision that keeps ``MIN_RECALL_FALLBACK`` of them."""
+    from sklearn.metrics import precision_recall_curve
+
+    if not positive.any():
+        return 1.0
+    precision, recall, thresholds = precision_recall_curve(positive, score)
+    precision, recall = precision[:-1], recall[:-1]
+    f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
+    ok = np.where((precision >= MIN_PRECISION) & (recall >= MIN_RECALL_FALLBACK))[0]
+    if len(ok):
+        return float(thresholds[ok[np.argmax(f1[ok])]])
+    ok = np.where(recall >= MIN_RECALL_FALLBACK)[0]
+    return float(thresholds[ok[np.argmax(precision[ok])]])
+
+
+def pick_thresholds(items: list[Item], p: np.ndarray) -> tuple[float, float]:
+    """Thresholds on P(none) and P(vague) + P(none) for the sentences the rules read as unsourced / vaguely sourced."""
+    gold_flag = np.array([i.label in ("none", "vague") for i in items])
+    keep = trainable(items)
+    reading = np.array([i.context.attribution.support for i in items])
+    none_rows = keep & (reading == "none") & ~np.array([i.context.in_table for i in items])
+    vague_rows = keep & (reading == "vague")
+    none_threshold = _pick_threshold_for_precision(gold_flag[none_rows], p[none_rows, 2])
+    vague_threshold = _pick_threshold_for_precision(gold_flag[vague_rows], p[vague_rows, 1] + p[vague_rows, 2])
+    return none_threshold, vague_threshold
+
+
 def train(store: ArtifactStore, profile: str) -> dict:
     import joblib
 
@@ -445,18 +483,14 @@ def train(store: ArtifactStore, profile: str) -> dict:
 
     # Regularisation by cross-validated log loss over held-out documents of the train split.
     best_c, best_loss, cv_p = None, np.inf, None
-    labelled = np.array([i.label in SUPPORT_LABELS for i in train_items])
-    gold = np.array([i.label for i in train_items])
-    for c in (0.03, 0.1, 0.3):
+    labelled = trainable(train_items)
+    gold = model_labels(train_items)
+    for c in C_GRID:
         p = cross_validated(train_items, x_train, c)
         loss = _log_loss(gold[labelled], p[labelled])
         if loss < best_loss:
             best_c, best_loss, cv_p = c, loss, p
-    has_stat = np.array([i.statistics > 0 for i in train_items])
-    none_threshold = _pick_threshold_for_recall((gold == "none") & has_stat, np.where(has_stat, cv_p[:, 2], 0.0), MIN_RECALL)
-    not_none = labelled & (cv_p[:, 2] < none_threshold)
-    vague_threshold = (_pick_threshold(gold[not_none] == "vague", cv_p[not_none, 1], MIN_PRECISION_VAGUE)
-                       if (gold[not_none] == "vague").any() else 0.5)
+    none_threshold, vague_threshold = pick_thresholds(train_items, cv_p)
 
     model = _model(dim, best_c).fit(x_train[labelled], gold[labelled])
     test_p = _ordered(model, x_test)
@@ -466,10 +500,11 @@ def train(store: ArtifactStore, profile: str) -> dict:
     x_doc_test, y_doc_test, _ = _document_rows(test_items, test_p)
 
     metrics = {
-        "train_cv": {"classifier": classifier_metrics(train_items, cv_p, none_threshold, vague_threshold),
-                     "flags": flag_metrics(train_items, cv_p, none_threshold, vague_threshold)},
-        "test": {"classifier": classifier_metrics(test_items, test_p, none_threshold, vague_threshold),
-                 "flags": flag_metrics(test_items, test_p, none_threshold, vague_threshold),
+        "train_cv": {"classifier": classifier_metrics(train_items, cv_p),
+                     "flags": flag_metrics(train_items, decide(train_items, cv_p, none_threshold, vague_threshold))},
+        "test": {"classifier": classifier_metrics(test_items, test_p),
+                 "flags": flag_metrics(test_items, decide(test_items, test_p, none_threshold, vague_threshold)),
+                 "flags_rules_only": flag_metrics(test_items, rules_only(test_items)),
                  "document": document_metrics(y_doc_test, document_model.predict_proba(x_doc_test)[:, 1])},
         "C": best_c,
         "none_threshold": round(none_threshold, 4),
@@ -492,12 +527,14 @@ def train(store: ArtifactStore, profile: str) -> dict:
         kind="model",
         check="figures",
         profile=profile,
-        estimator=f"CalibratedClassifierCV(sigmoid) over LogisticRegression(C={best_c}, balanced) on [embedding, scaled cue features]; "
-                  "document model: calibrated LogisticRegression over P(none) summaries",
-        data=f"labels/figure_support.jsonl, split=train ({int(labelled.sum())} sentences with a statistic, "
-             f"{len(train_items)} in all, {len(set(i.doc for i in train_items))} documents); texts from ../shared/data/ai_text",
-        params={"seed": SEED, "min_recall": MIN_RECALL, "min_precision_vague": MIN_PRECISION_VAGUE, "folds": FOLDS,
-                "grouped_by": "document", "C_grid": [0.03, 0.1, 0.3]},
+        estimator=f"CalibratedClassifierCV(sigmoid) over LogisticRegression(C={best_c}, balanced) on [embedding, scaled cue and "
+                  "attribution-reading features], classes fine/vague/none; it confirms the rules' reading (no source / vague "
+                  "source). Document model: calibrated LogisticRegression over per-sentence unsupported probabilities",
+        data=f"labels/figure_support.jsonl (editor's definition, relabelled), split=train ({int(labelled.sum())} sentences with a "
+             f"figure that needs a source, {len(train_items)} in all, {len(set(i.doc for i in train_items))} documents); "
+             "texts from ../shared/data/ai_text",
+        params={"seed": SEED, "min_precision": MIN_PRECISION, "min_recall_fallback": round(MIN_RECALL_FALLBACK, 4), "folds": FOLDS,
+                "grouped_by": "document", "C_grid": list(C_GRID)},
         metrics=metrics,
         built_by=f"detector train figures --profile {profile}",
     )

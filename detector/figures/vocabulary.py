@@ -87,7 +87,8 @@ _CORE = re.compile(
     | (?P<clock>\b\d{1,2}[:.]\d{2}\s?(?:[ap]\.?m\b\.?)|\b\d{1,2}:\d{2}(?::\d{2})?(?!\d)|\b\d{1,2}[.:]\d{2}(?=\s?(?:BST|GMT|UTC|ET|EST|EDT|PST|PDT|CET|CEST|local\s+time|hrs)\b))
     | (?P<slash>\b\d{1,4}/\d{1,4}\b(?!/))
     | (?P<ampm>\b\d{1,2}\s?[ap]\.?m\b\.?)
-    | (?P<digits>\d+(?:,\d{3})*(?:\.\d+)?)
+    | (?P<version>\b\d+\.\d+\.\d+(?:\.\d+)*\b)
+    | (?P<digits>\d+(?:,\d{3})*(?:\.\d+)?[½¼¾]?)
     """,
     re.VERBOSE | re.IGNORECASE,
 )
@@ -109,7 +110,7 @@ _CURRENCY_WORDS = {"dollars": "USD", "dollar": "USD", "pounds": "GBP", "pound": 
 
 
 _MAGNITUDE = re.compile(
-    r"^(?P<gap>\s?)(?P<mag>million|billion|trillion|thousand|hundred|mln|bln|mn|bn|tn|trn|m|b|k|K)(?![\w])",
+    r"^(?P<gap>\s?|-(?=(?:million|billion|trillion)\b))(?P<mag>million|billion|trillion|thousand|hundred|mln|bln|mn|bn|tn|trn|m|b|k|K)(?![\w])",
 )
 
 
@@ -324,7 +325,13 @@ def mask_markup(text: str) -> str:
     return _MARKUP.sub(lambda m: " " * (m.end() - m.start()), text)
 
 
+_VULGAR_FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75}
+
+
 def _number_from_digits(digits: str) -> float | None:
+    if digits[-1:] in _VULGAR_FRACTIONS:  # "6½"
+        whole = _number_from_digits(digits[:-1])
+        return None if whole is None else whole + _VULGAR_FRACTIONS[digits[-1]]
     plain = digits.replace(",", "")
     if len(plain.replace(".", "")) > _MAX_DIGITS:
         return None
