@@ -45,7 +45,7 @@ _NAME_WORDS = r"[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*"
 _SPEAKER_NEAR_VERB = re.compile(
     rf"(?:\b({_NAME_WORDS})(?:,[^,]{{0,60}},)?\s+(?i:{_SAY})\b)|"
     rf"(?:\b(?i:{_SAY})\s+(?:by\s+)?(?:the\s+)?({_NAME_WORDS}))|"
-    rf"(?:\b(?i:the|a|an|his|her|their|its)\s+(?:[a-z\-]+\s+){{0,2}}?([a-z]+)\s+(?i:{_SAY})\b)|"
+    rf"(?:\b(?i:the|a|an|his|her|their|its)\s+(?:[a-z\-]+\s+){{0,2}}?(?!(?:was|were|is|are|be|been|has|have|had)\b)([a-z]+)\s+(?i:{_SAY})\b)|"
     rf"(?:\b((?i:he|she|they|we|i))\s+(?i:{_SAY})\b)"
 )
 

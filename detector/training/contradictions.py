@@ -657,9 +657,15 @@ def evaluate(profile: str, max_articles: int | None = None) -> dict:
                 [labelled[k]["a_text"] for k in keep], [labelled[k]["b_text"] for k in keep],
                 np.array([labelled[k]["label"] for k in keep]), check, encoder,
             )["combined"]
+        if getattr(check, "pair_reader_", None) is not None:
+            from .cross_encoder import labelled_pair_metrics
+
+            result["hand_labelled_cross_encoder"] = labelled_pair_metrics(check, check.pair_reader_, labelled)
     encoder.save()
     result["insertion"] = insertion_benchmark(detector, test_articles(max_articles))
     result["thresholds"] = {"semantic": check.semantic_threshold_, "numeric": check.numeric_threshold_}
+    if getattr(check, "pair_reader_", None) is not None:
+        result["thresholds"]["cross_encoder"] = check.pair_reader_.threshold
     result["command"] = f"detector eval contradictions --profile {profile}" + (
         f" --max-articles {max_articles}" if max_articles else "")
     return result
@@ -779,7 +785,27 @@ def sample_real(out: Path, cross_per_story: int = 4, within: int = 140) -> int:
 
 # --------------------------------------------------------------------- CLI
 
-train_command = commands.train_command(train, "Fit the contradiction models on synthetic pairs from train-split human news.")
+@click.command()
+@commands.train_profiles
+@commands.models_directory
+@click.option("--cross-encoder", "cross_encoder", is_flag=True,
+              help="Fine-tune the accurate profile's pair cross-encoder (VitaminC + news pairs) and fit its flag "
+                   "threshold, instead of the bi-encoder models.")
+@click.option("--reader-only", is_flag=True, help="With --cross-encoder: refit only the flag threshold of the shipped model.")
+def train_command(profiles, models_dir, cross_encoder, reader_only) -> None:
+    """Fit the contradiction models on synthetic pairs from train-split human news."""
+    store = ArtifactStore(models_dir)
+    if cross_encoder:
+        from . import cross_encoder as cross
+
+        log = lambda message: click.echo(message, err=True)  # noqa: E731
+        result = {} if reader_only else cross.train(store, log=log)
+        result["vitaminc_test"] = cross.record_vitaminc_test(store)
+        result["reader"] = cross.fit_reader(store, log=log)
+        commands.echo_json(result)
+        return
+    for profile in commands.each_profile(profiles):
+        commands.echo_json({"profile": profile, **train(store, profile)})
 
 
 @click.command()

@@ -291,7 +291,10 @@ def evaluate_vitaminc(model: PairModel, split: str = "test") -> dict:
         rows = vitaminc(split, kind)
         probs = model.predict([(a, b) for a, b, _ in rows])
         out[kind] = contradiction_metrics(np.array([y for _, _, y in rows]), probs)
-    rows = vitaminc(split, "real") + vitaminc(split, "synthetic")
+        out[kind]["probabilities"] = probs
+    y = np.concatenate([np.array([r[2] for r in vitaminc(split, kind)]) for kind in ("real", "synthetic")])
+    probs = np.vstack([out[kind].pop("probabilities") for kind in ("real", "synthetic")])
+    out["all"] = contradiction_metrics(y, probs)
     return out
 
 
@@ -325,3 +328,92 @@ if __name__ == "__main__":
     # python -m detector.training.cross_encoder [MAX_STEPS]: the training run without the CLI.
     steps = int(sys.argv[1]) if len(sys.argv) > 1 else None
     print(json.dumps(train(ArtifactStore(), log=lambda m: print(m, flush=True), max_steps=steps), indent=2))
+
+
+# --------------------------------------------------------------------- the accurate profile's pair reader
+
+# Clean dev-split human articles may get at most this many cross-encoder flags each
+# (the bi-encoder's semantic path had the same budget; the anchored cue path keeps its own).
+READER_FALSE_FLAGS_PER_ARTICLE = 0.03
+
+
+def reader_values(check, texts: list[str], encoder) -> tuple[list[np.ndarray], list]:
+    """The cross-encoder's probabilities of the pairs it reads in each text, and the scored pairs."""
+    from .contradictions import analyses
+
+    values, scored = [], []
+    for analysis in analyses(texts, encoder):
+        pairs = check.score_pairs(analysis)
+        read = pairs.cross[~np.isnan(pairs.cross)] if len(pairs.cross) else np.zeros(0)
+        values.append(read)
+        scored.append(pairs)
+    return values, scored
+
+
+def fit_reader(store: ArtifactStore, log=print) -> dict:
+    """The flag threshold of the cross-encoder in the accurate pipeline, from clean dev-split human articles."""
+    from ..contradiction_reader import PAIR_SHARE, PAIRS_PER_SENTENCE, READER_ARTIFACT, PairReader
+    from ..pipeline import Detector
+    from .contradictions import CachedEncoder, _threshold_for_rate, human_articles
+
+    detector = Detector.load(profile="accurate", checks=["contradiction"], models_dir=str(store.root))
+    check = detector.checks[0]
+    check.pair_reader_ = PairReader(threshold=2.0, store=store)
+    encoder = CachedEncoder(detector.encoder)
+    dev = human_articles("dev")
+    started = time.time()
+    values, _ = reader_values(check, [r["text"] for r in dev], encoder)
+    encoder.save()
+    flat = np.concatenate(values) if values else np.zeros(0)
+    threshold = _threshold_for_rate(flat, len(dev), READER_FALSE_FLAGS_PER_ARTICLE)
+    info = {"threshold": round(threshold, 6), "per_sentence": PAIRS_PER_SENTENCE, "share": PAIR_SHARE,
+            "dev_articles": len(dev), "pairs_read": int(len(flat)),
+            "pairs_read_per_article": round(len(flat) / max(1, len(dev)), 2),
+            "false_flags_per_article_budget": READER_FALSE_FLAGS_PER_ARTICLE,
+            "seconds": round(time.time() - started)}
+    log(f"reader: {info}")
+    path = store.root / READER_ARTIFACT
+    path.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    store.record(READER_ARTIFACT, kind="params", check="contradictions", profile="accurate",
+                 data=f"clean dev-split human news articles of ../shared/data/ai_text ({len(dev)})",
+                 built_by="detector train contradictions --cross-encoder")
+    return info
+
+
+def labelled_pair_metrics(check, reader, labelled: list[dict]) -> dict:
+    """The cross-encoder on the hand-labelled real pairs: alone, behind the gate, and with the numeric path."""
+    from ..contradiction_gate import gate_reason
+    from ..contradiction_reader import read_both_orders
+    from ..cues import read_cues
+    from .contradictions import binary_metrics
+
+    y = np.array([p["label"] for p in labelled])
+    pairs = [(p["a_text"], p["b_text"]) for p in labelled]
+    cross = read_both_orders(pairs, reader.score, reverse_floor=0.0)
+    gated = np.array([gate_reason(a, b, read_cues(a), read_cues(b)) is None for a, b in pairs])
+    out = {
+        "n": int(len(y)), "contradicting": int(y.sum()), "threshold": reader.threshold,
+        "cross_encoder": binary_metrics(y, cross, reader.threshold),
+        "cross_encoder_behind_gate": binary_metrics(y, np.where(gated, cross, 0.0), reader.threshold),
+        "gate_passes": round(float(gated.mean()), 4),
+        "gate_passes_contradicting": round(float(gated[y == 1].mean()), 4) if y.sum() else None,
+    }
+    by_source = {}
+    for source in sorted({p["source"] for p in labelled}):
+        keep = np.array([p["source"] == source for p in labelled])
+        by_source[source] = binary_metrics(y[keep], np.where(gated, cross, 0.0)[keep], reader.threshold)
+    out["cross_encoder_behind_gate_by_source"] = by_source
+    return out
+
+
+def record_vitaminc_test(store: ArtifactStore) -> dict:
+    """VitaminC test metrics of the stored (float16) model, written into its manifest entry."""
+    from ..cross_encoder import load_pair_model
+
+    metrics = evaluate_vitaminc(load_pair_model(store), "test")
+    name = f"{CROSS_ENCODER_DIR}/model.safetensors"
+    entry = dict(store.entry(name))
+    entry["metrics"] = {"vitaminc_test": metrics}
+    store.manifest["artifacts"][name] = entry
+    store._write_manifest()
+    return metrics
