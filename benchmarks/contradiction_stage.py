@@ -27,10 +27,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from detector.checks.base import Analysis  # noqa: E402
+from detector.checks import Analysis  # noqa: E402
+from detector.contradiction.evaluate import test_articles  # noqa: E402
 from detector.pipeline import Detector  # noqa: E402
 from detector.segment import segment  # noqa: E402
-from detector.training.contradictions import test_articles  # noqa: E402
 
 
 def long_articles(targets=(100, 300, 1000)) -> list[str]:

@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from detector.cross_encoder import load_pair_model, score_pairs  # noqa: E402
-from detector.training.cross_encoder import vitaminc  # noqa: E402
+from detector.contradiction.cross_encoder import load_pair_model, score_pairs  # noqa: E402
+from detector.contradiction.train_cross_encoder import vitaminc  # noqa: E402
 
 
 def main() -> None:

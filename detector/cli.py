@@ -230,22 +230,27 @@ def evaluate() -> None:
 
 # Commands that live with their feature, registered here with one line each.
 from .batch.cli import batch_command as _batch_command  # noqa: E402
+from .contradiction import evaluate as _contradictions_eval  # noqa: E402
+from .contradiction import train as _contradictions_train  # noqa: E402
+from .editorial import eval_command as _editorial_eval  # noqa: E402
+from .figures import evaluate as _figures_eval  # noqa: E402
+from .figures import train as _figures_train  # noqa: E402
+from .filler import evaluate as _filler_eval  # noqa: E402
+from .filler import train as _filler_train  # noqa: E402
+from .filler import train_repetition as _repetition  # noqa: E402
 from .server import command as _server  # noqa: E402
-from .training import contradictions as _contradictions  # noqa: E402
-from .training import figures as _figures  # noqa: E402
-from .training import filler as _filler  # noqa: E402
-from .training import repetition as _repetition  # noqa: E402
 
 main.add_command(_batch_command, "batch")
 main.add_command(_server.serve_command, "serve")
 train.add_command(_repetition.train_command, "repetition")
 evaluate.add_command(_repetition.eval_command, "repetition")
-train.add_command(_filler.train_command, "filler")
-evaluate.add_command(_filler.eval_command, "filler")
-train.add_command(_figures.train_command, "figures")
-evaluate.add_command(_figures.eval_command, "figures")
-train.add_command(_contradictions.train_command, "contradictions")
-evaluate.add_command(_contradictions.eval_command, "contradictions")
+train.add_command(_filler_train.train_command, "filler")
+evaluate.add_command(_filler_eval.eval_command, "filler")
+train.add_command(_figures_train.train_command, "figures")
+evaluate.add_command(_figures_eval.eval_command, "figures")
+train.add_command(_contradictions_train.train_command, "contradictions")
+evaluate.add_command(_contradictions_eval.eval_command, "contradictions")
+evaluate.add_command(_editorial_eval, "editorial")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,9 +13,9 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
+from . import contradiction, figures, filler  # noqa: F401 - importing a family registers its checks
 from .artifacts import ArtifactStore
-from .checks import Analysis, Check, resolve_checks
-from .checks.base import GROUP_FLAG_TYPES
+from .checks import GROUP_FLAG_TYPES, Analysis, Check, resolve_checks
 from .decoding import decode_bytes
 from .encoders import DEFAULT_PROFILE, Encoder
 from .errors import ConfigError, DetectorError, InputError

@@ -31,7 +31,8 @@ from sklearn.metrics import roc_curve
 from detector.artifacts import ArtifactStore
 from detector.filler.model import FillerModel
 from detector.filler.phrases import shipped_phrases
-from detector.training import filler as F
+from detector.filler import evaluate as FE
+from detector.filler import train as F
 
 SLICE = os.environ.get("DETECTOR_NOTEBOOK_SLICE", "full")
 CI = SLICE == "ci"
@@ -53,7 +54,7 @@ COLS = ["set", "n", "human", "machine", "AUROC", "F1@0.5", "TPR@1%FPR", "TPR@5%F
 md("## Document level, test split")
 code("""
 t0 = time.time()
-ev = F.evaluate(PROFILE, LIMIT)
+ev = FE.evaluate(PROFILE, LIMIT)
 docs = ev["documents"]
 print(f"evaluated in {time.time() - t0:.0f}s; command: {ev['command']}")
 table(metric_rows({"LLMFake + newsgpt news (targets)": docs["english_news_llmfake_newsgpt"],
@@ -68,9 +69,9 @@ table(metric_rows(docs["by_generator"]), COLS)
 """)
 md("### ROC curves, calibration and score histograms")
 code("""
-tabs = F.test_tables(PROFILE, LIMIT)
+tabs = FE.test_tables(PROFILE, LIMIT)
 test = tabs["test"]
-p = F.document_probabilities(model, test)
+p = FE.document_probabilities(model, test)
 y = test.doc_labels()
 ds = np.array([d.dataset for d in test.docs])
 fig, axes = plt.subplots(1, 3, figsize=(16, 4.5))
@@ -156,7 +157,7 @@ tgen_test = np.array([d.generator for d in test.docs])
 for g in gens:
     t0 = time.time()
     m = F.retrain(capped(train_tab, tgen != g), dev_spliced)
-    pg = F.document_probabilities(m, test)
+    pg = FE.document_probabilities(m, test)
     for name in dict.fromkeys(ds[tgen_test == g]):
         sel = (ds == name) & ((tgen_test == g) | (y == 0))
         r = F.binary_metrics(y[sel], pg[sel])
@@ -167,7 +168,7 @@ code("""
 rows = []
 for source, target_set in (("llmfake", "newsgpt"), ("newsgpt", "llmfake")):
     m = F.retrain(capped(train_tab, tset == source), dev_spliced)
-    pt = F.document_probabilities(m, test)
+    pt = FE.document_probabilities(m, test)
     sel = ds == target_set
     r = F.binary_metrics(y[sel], pt[sel])
     rows.append((f"train {source} only -> test {target_set}", r.get("n"), r.get("auroc"), r.get("tpr_at_1pct_fpr")))

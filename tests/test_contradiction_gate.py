@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from detector.contradiction_gate import gate_reason, speakers
-from detector.contradiction_reader import read_both_orders, select_pairs
-from detector.cues import negating, read_cues
+from detector.contradiction.gate import gate_reason, speakers
+from detector.contradiction.reader import read_both_orders, select_pairs
+from detector.contradiction.cues import negating, read_cues
 
 import numpy as np
 
@@ -61,14 +61,14 @@ def test_not_only_but_also_is_not_a_negation():
 
 
 def test_not_only_pair_gets_no_negation_cue():
-    from detector.cues import CueTable, describe_clash
+    from detector.contradiction.cue_pairs import CueTable, describe_clash
 
     a = read_cues("The new law not only raises the minimum wage but also extends sick pay.")
     b = read_cues("The new law raises the minimum wage and extends sick pay.")
     assert "negation" not in describe_clash(a, b).lower()
     table = CueTable([a, b])
     features = table.features(np.array([0]), np.array([1]), np.array([0.95]))
-    from detector.cues import CUE_FEATURES
+    from detector.contradiction.cue_pairs import CUE_FEATURES
 
     assert features[0, CUE_FEATURES.index("negation_one_side")] == 0
 

@@ -7,9 +7,10 @@ import json
 import numpy as np
 import pytest
 
-from detector.checks.contradiction import PER_SENTENCE, candidate_pairs
-from detector.cues import CueTable, describe_clash, read_cues, read_numbers
-from detector.numeric_figures import clash_between, reconcilable
+from detector.contradiction.check import PER_SENTENCE, candidate_pairs
+from detector.contradiction.cue_pairs import CueTable, describe_clash
+from detector.contradiction.cues import read_cues, read_numbers
+from detector.contradiction.numeric import clash_between, reconcilable
 
 from .conftest import FIXTURES, run_cli
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detector.checks.repetition import candidate_pairs
+from detector.filler.repetition import candidate_pairs
 
 
 @pytest.fixture(params=["fast", "accurate"])

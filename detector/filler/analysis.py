@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..checks.base import Analysis
+from ..checks import Analysis
 from .features import SentenceFeatures, sentence_features
 from .model import eligible
 from .residue import Residue, find_residue

@@ -151,7 +151,7 @@ class FillerModel:
     """The trained filler artifact: sentence model, threshold and document model.
 
     ``artifact`` is the dict written by ``detector train filler``; see
-    ``detector/training/filler.py`` for what each entry holds.
+    ``detector/filler/train.py`` for what each entry holds.
     """
 
     def __init__(self, artifact: dict):

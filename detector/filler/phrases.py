@@ -1,7 +1,7 @@
 """Stock phrases: n-grams that machine-written news uses far more often than human news.
 
 The list is data, mined from the training splits by
-``detector.training.stock_phrases`` and shipped as ``stock_phrases.json`` beside
+``detector.filler.train_phrases`` and shipped as ``stock_phrases.json`` beside
 this module, each phrase with the counts and the ratio it was kept for.
 """
 
