@@ -21,7 +21,7 @@ import numpy as np
 from .gate import gate_reason
 
 PAIRS_PER_SENTENCE = 2
-PAIR_SHARE = 0.3
+PAIR_SHARE = 0.25
 MIN_PAIRS = 4
 # Below this, the reverse reading cannot lift a pair to any threshold worth having.
 REVERSE_FLOOR = 0.05

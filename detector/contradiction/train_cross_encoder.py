@@ -408,7 +408,7 @@ def labelled_pair_metrics(check, reader, labelled: list[dict]) -> dict:
 
 def record_vitaminc_test(store: ArtifactStore) -> dict:
     """VitaminC test metrics of the stored (float16) model, written into its manifest entry."""
-    from ..cross_encoder import load_pair_model
+    from .cross_encoder import load_pair_model
 
     metrics = evaluate_vitaminc(load_pair_model(store), "test")
     name = f"{CROSS_ENCODER_DIR}/model.safetensors"
