@@ -309,14 +309,15 @@ class Contradictions(Check):
                 counted = clash.noun if not clash.noun.startswith("~") else ""  # "~x": context word, not a noun
                 evidence = {"values": [clash.first.text, clash.second.text], "noun": counted or clash.unit or clash.noun[1:]}
                 cue = f"{clash.first.text} vs {clash.second.text}" + (f" {counted}" if counted else "")
-            elif reader is not None and (cross_p >= reader.threshold or anchored_p >= self.anchored_threshold_):
+            elif (reader is not None and cross_p >= reader.threshold) or semantic_p >= self.semantic_threshold_ \
+                    or anchored_p >= self.anchored_threshold_:
+                # The cross-encoder adds pairs to the bi-encoder's, it does not replace it: alone it
+                # missed more planted negations than it found new entity swaps (README).
                 code = "contradiction.semantic"
-                score = cross_p if cross_p >= reader.threshold else anchored_p
-                cue = describe_clash(pairs.cues[first], pairs.cues[second])
-                evidence = {"cue": cue}
-            elif reader is None and (semantic_p >= self.semantic_threshold_ or anchored_p >= self.anchored_threshold_):
-                code = "contradiction.semantic"
-                score = semantic_p if semantic_p >= self.semantic_threshold_ else anchored_p
+                fired = [p for p, t in ((cross_p, reader.threshold if reader else math.inf),
+                                        (semantic_p, self.semantic_threshold_), (anchored_p, self.anchored_threshold_))
+                         if p >= t]
+                score = fired[0]
                 cue = describe_clash(pairs.cues[first], pairs.cues[second])
                 evidence = {"cue": cue}
             else:
