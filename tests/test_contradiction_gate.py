@@ -105,3 +105,28 @@ def test_both_orders_take_the_larger_contradiction():
     calls.clear()
     low = read_both_orders([("a1", "a2")], lambda p: np.array([[0.01, 0.5, 0.49]] * len(p)), reverse_floor=0.1)
     assert low.tolist() == pytest.approx([0.01])
+
+
+def test_pair_reader_follows_its_artifact(tmp_path):
+    import json
+
+    from detector.artifacts import ArtifactStore
+    from detector.contradiction.reader import READER_ARTIFACT, PairReader
+
+    store = ArtifactStore(tmp_path)
+    assert PairReader.load(store) is None  # no artifact: the bi-encoder alone
+    (tmp_path / "contradictions").mkdir()
+    for in_pipeline, expected in ((False, None), (True, 0.7)):
+        (tmp_path / READER_ARTIFACT).write_text(json.dumps({"in_pipeline": in_pipeline, "threshold": 0.7}))
+        store.record(READER_ARTIFACT, kind="params")
+        reader = PairReader.load(store)
+        assert (reader.threshold if reader else None) == expected
+
+
+def test_shipped_accurate_profile_flags_without_the_cross_encoder():
+    from detector.artifacts import ArtifactStore
+    from detector.contradiction.reader import READER_ARTIFACT, PairReader
+
+    store = ArtifactStore()
+    assert store.load_json(READER_ARTIFACT)["in_pipeline"] is False
+    assert PairReader.load(store) is None

@@ -80,6 +80,8 @@ class PairReader:
         if not store.has(READER_ARTIFACT):
             return None
         params = store.load_json(READER_ARTIFACT)
+        if not params.get("in_pipeline", True):
+            return None  # measured and left out of the pipeline (see the artifact's "why")
         return cls(float(params["threshold"]), store, int(params.get("per_sentence", PAIRS_PER_SENTENCE)),
                    float(params.get("share", PAIR_SHARE)))
 
