@@ -67,6 +67,10 @@ class Check:
     codes: ClassVar[dict[str, str]] = {}
     # Whether ``run`` returns the document score of the group's flag type.
     scores_document: ClassVar[bool] = False
+    # Whether the check means the same in any language (invisible characters, say).
+    # Only such checks run on text the models were not trained on (detector/language.py);
+    # they get no sentence vectors there.
+    language_independent: ClassVar[bool] = False
 
     @property
     def flag_type(self) -> str:

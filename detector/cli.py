@@ -1,8 +1,10 @@
 """The ``detector`` command line.
 
 ``detector check`` reads like a linter: ``path:line:col: code message (score)``.
-Exit status: 0 nothing flagged, 1 something flagged, 2 a usage or input error,
-3 an internal error (a bug: the message says so, ``--debug`` shows the traceback).
+Exit status: 0 nothing flagged, 1 something flagged, 2 a usage or input error
+(any input that could not be read, even if others were checked and flagged),
+3 an internal error only (a bug: the message says so, ``--debug`` shows the traceback).
+``--format json`` is always a list, one report per input read; ``jsonl`` one per line.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from typing import Iterator
 import click
 
 from .errors import DetectorError
+from .extract import document_format_for_suffix, looks_like_page
+from .pipeline import DEFAULT_MAX_CHARS
 
 EXIT_CLEAN, EXIT_FLAGGED, EXIT_INPUT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
-TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm")
+TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
 _TYPE_COLOURS = {"filler": "yellow", "contradiction": "magenta", "unsupported_figure": "cyan"}
 
 
@@ -90,94 +94,150 @@ def _read_input(path: str) -> bytes:
         raise DetectorError(f"{path}: cannot read ({exc.strerror})") from None
 
 
-def _input_format(path: str, given: str) -> str:
+def _input_format(path: str, given: str, data: bytes) -> str:
+    """The format to read ``path`` as: the one given, else its suffix's, else "auto" (the content decides)."""
     if given != "auto" or path == "-":
         return given
     suffix = Path(path).suffix.lower()
     if suffix in (".html", ".htm"):
-        return "html"
+        # A whole saved page is checked for its article only; a fragment of copy in HTML is checked whole.
+        return "html-page" if looks_like_page(data[:2_000_000].decode("utf-8", "replace")) else "html"
     if suffix in (".md", ".markdown"):
         return "markdown"
-    return "auto"
+    if suffix in (".txt", ".text"):
+        return "plain"
+    return document_format_for_suffix(suffix) or "auto"
+
+
+_INPUT_FORMATS = ["auto", "plain", "markdown", "html", "html-page", "docx", "pdf"]
+
+
+def _codes_by_name() -> dict[str, list[str]]:
+    """Every flag code, and the group names and flag types (figures, unsupported_figure) that stand for their codes."""
+    from .checks import GROUP_FLAG_TYPES, registered_checks
+
+    names: dict[str, list[str]] = {}
+    for check in registered_checks().values():
+        for code in check.codes:
+            names.setdefault(code, []).append(code)
+            for alias in (check.group, GROUP_FLAG_TYPES[check.group]):
+                names.setdefault(alias, []).append(code)
+    return names
+
+
+def _checked_ignore(value: str | None) -> list[str]:
+    """The --ignore list as codes and code prefixes; an entry naming no code is refused (exit 2), as a typo
+    would otherwise silently ignore nothing."""
+    names = _codes_by_name()
+    codes = sorted({code for listed in names.values() for code in listed})
+    ignored, unknown = [], []
+    for entry in _split_list(value) or []:
+        if entry in names:
+            ignored.extend(names[entry])
+        elif any(code.startswith(entry + ".") for code in codes):
+            ignored.append(entry)
+        else:
+            unknown.append(entry)
+    if unknown:
+        groups = sorted(name for name in names if name not in codes)
+        raise click.UsageError(
+            f"--ignore: unknown code{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+            f"known codes: {', '.join(codes)} (or a prefix, or a group: {', '.join(groups)})"
+        )
+    return ignored
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True, help="Output format.")
-@click.option("--input-format", type=click.Choice(["auto", "plain", "markdown", "html"]), default="auto", show_default=True, help="How to read the input (auto: by file suffix, then by content).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True,
+              help="text: path:line:col: code message (score); json: a list with one report per input read, however "
+                   "many; jsonl: one report per line.")
+@click.option("--input-format", type=click.Choice(_INPUT_FORMATS), default="auto", show_default=True,
+              help="How to read the input. auto: by suffix (.txt plain, .md Markdown, .html an HTML fragment or, for a "
+                   "whole page, its article; .docx, .pdf their text), else by content. html-page: check only the "
+                   "article of a saved web page.")
 @click.option("--checks", "checks", metavar="LIST", help="Comma-separated groups or checks to run: filler, contradiction, figures (default: all).")
-@click.option("--ignore", metavar="CODES", help="Comma-separated flag codes or prefixes to drop, e.g. filler.repetition.")
+@click.option("--ignore", metavar="CODES", help="Comma-separated flag codes or prefixes to drop, e.g. filler.repetition; an unknown code is an error.")
 @click.option("--min-score", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True, help="Report only flags scoring at least this.")
 @click.option("--profile", type=click.Choice(["accurate", "fast"]), default="accurate", show_default=True, help="Encoder profile: accurate (MiniLM) or fast (static, ~100x faster).")
 @click.option("--models", "models_dir", type=click.Path(file_okay=False), help="Models directory (default: the shipped models).")
+@click.option("--max-chars", type=click.IntRange(1), default=DEFAULT_MAX_CHARS, show_default=True, help="Longer documents are refused (an input error).")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: only on a terminal).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: for several files on a terminal).")
 @click.option("--batch-size", type=click.IntRange(1, 4096), default=32, show_default=True, help="Documents encoded together.")
-def check(paths, output_format, input_format, checks, ignore, min_score, profile, models_dir, color, progress, batch_size) -> None:
-    """Check PATHS (files, directories, globs, or - for standard input)."""
+def check(paths, output_format, input_format, checks, ignore, min_score, profile, models_dir, max_chars, color, progress, batch_size) -> None:
+    """Check PATHS (files, directories, globs, or - for standard input).
+
+    Directories are searched for .txt .md .markdown .html .htm .docx .pdf files.
+    An input that cannot be read (missing, binary, corrupt, encrypted) is named on
+    stderr and the others are still checked.
+
+    Exit status: 0 nothing flagged; 1 something flagged; 2 a usage error, or any
+    input could not be read (even if others were flagged); 3 an internal error (a bug).
+    """
     from .pipeline import Detector
 
     files = list(_expand_paths(paths))
     if not files:
         raise click.UsageError("no input files found")
-    detector = Detector.load(profile=profile, checks=_split_list(checks), models_dir=models_dir)
-    ignored = _split_list(ignore) or []
+    ignored = _checked_ignore(ignore)
+    detector = Detector.load(profile=profile, checks=_split_list(checks), models_dir=models_dir, max_chars=max_chars)
     show_progress = progress if progress is not None else (len(files) > 1 and sys.stderr.isatty())
 
-    errors = 0
+    unreadable: dict[int, str] = {}
+    by_format: dict[str, list[tuple[int, str, bytes]]] = {}
+    for position, path in enumerate(files):
+        try:
+            data = _read_input(path)
+        except DetectorError as exc:
+            unreadable[position] = str(exc)
+            continue
+        by_format.setdefault(_input_format(path, input_format, data), []).append((position, path, data))
 
-    def inputs() -> Iterator[tuple[str, bytes]]:
-        nonlocal errors
-        for path in files:
-            try:
-                yield path, _read_input(path)
-            except DetectorError as exc:
-                errors += 1
-                click.echo(f"detector: {exc}", err=True)
-
-    flagged = 0
-    collected: list[dict] = []
     bar = None
     if show_progress:
         from tqdm import tqdm
 
         bar = tqdm(total=len(files), unit="file", file=sys.stderr, dynamic_ncols=True)
+    results: dict[int, object] = {}
     try:
-        by_format: dict[str, list] = {}
-        for path, data in inputs():
-            by_format.setdefault(_input_format(path, input_format), []).append((path, data))
-        order = {path: i for i, path in enumerate(files)}
-        results = []
         for fmt, items in by_format.items():
-            names = ["<stdin>" if p == "-" else p for p, _ in items]
-            reports = detector.check_many((d for _, d in items), batch_size=batch_size, format=fmt, sources=names)
-            for (path, _), report in zip(items, reports):
-                results.append((order[path], report))
+            names = ["<stdin>" if path == "-" else path for _, path, _ in items]
+            reports = detector.check_many((data for _, _, data in items), batch_size=batch_size, format=fmt, sources=names)
+            for (position, _, _), report in zip(items, reports):
+                results[position] = report
                 if bar is not None:
                     bar.update(1)
-        results.sort(key=lambda item: item[0])
-        for _, report in results:
-            if not report.ok:
-                errors += 1
-                click.echo(f"detector: {report.error}", err=True)
-                continue
-            report = report.filtered(min_score=min_score, ignore=ignored)
-            flagged += len(report.flags)
-            if output_format == "text":
-                _print_text(report, color)
-            elif output_format == "jsonl":
-                click.echo(report.to_json())
-            else:
-                collected.append(report.to_dict())
     finally:
         if bar is not None:
             bar.close()
-    if output_format == "json" and (collected or not errors):
-        payload = collected[0] if len(files) == 1 and len(collected) == 1 else collected
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+
+    errors = flagged = documents = 0
+    collected: list[dict] = []
+    for position in range(len(files)):
+        if position in unreadable:
+            errors += 1
+            click.echo(f"detector: {unreadable[position]}", err=True)
+            continue
+        report = results[position]
+        if not report.ok:
+            errors += 1
+            click.echo(f"detector: {report.error}", err=True)
+            continue
+        documents += 1
+        report = report.filtered(min_score=min_score, ignore=ignored)
+        flagged += len(report.flags)
+        if output_format == "text":
+            _print_text(report, color)
+        elif output_format == "jsonl":
+            click.echo(report.to_json())
+        else:
+            collected.append(report.to_dict())
+    if output_format == "json":
+        click.echo(json.dumps(collected, ensure_ascii=False, indent=2))
     if output_format == "text":
-        documents = len(files) - errors
-        click.echo(f"{flagged} flag{'s' if flagged != 1 else ''} in {documents} document{'s' if documents != 1 else ''}", err=True)
+        unread = f"; {errors} input{'s' if errors != 1 else ''} not read" if errors else ""
+        click.echo(f"{flagged} flag{'s' if flagged != 1 else ''} in {documents} document{'s' if documents != 1 else ''}{unread}", err=True)
     if errors:
         sys.exit(EXIT_INPUT_ERROR)
     sys.exit(EXIT_FLAGGED if flagged else EXIT_CLEAN)

@@ -38,6 +38,9 @@ def decode_bytes(data: bytes, *, name: str = "input") -> str:
                 return _checked_text(data.decode(encoding), name)
             except UnicodeDecodeError as exc:
                 raise InputError(f"{name}: starts with a {encoding} byte-order mark but does not decode ({exc.reason})") from None
+    document = _document_kind(data)
+    if document is not None:
+        raise InputError(f"{name}: is a {document} file (binary data, not text); read it with format {document} or auto")
     if b"\x00" in data[:65536]:
         raise InputError(f"{name}: looks like binary data (contains NUL bytes), not text")
     try:
@@ -48,6 +51,12 @@ def decode_bytes(data: bytes, *, name: str = "input") -> str:
     if encoding is None:
         raise InputError(f"{name}: cannot be decoded as text (not UTF-8, and no legacy encoding fits); is it binary?")
     return _checked_text(data.decode(encoding, errors="strict"), name, encoding=encoding)
+
+
+def _document_kind(data: bytes) -> str | None:
+    from .extract import sniff_document_format
+
+    return sniff_document_format(data)
 
 
 def _guess_encoding(data: bytes) -> str | None:

@@ -19,13 +19,19 @@ from .checks import GROUP_FLAG_TYPES, Analysis, Check, resolve_checks
 from .decoding import decode_bytes
 from .encoders import DEFAULT_PROFILE, Encoder
 from .errors import ConfigError, DetectorError, InputError
+from .extract import DOCUMENT_FORMATS, PAGE_FORMAT, extract_document, looks_like_page, select_article, sniff_document_format
+from .language import SAMPLE_CHARS, LanguageGuess, identify_language, load_language_model, unsupported_note
 from .report import FLAG_TYPES, Report
-from .segment import FORMATS, Document, segment
+from .segment import FORMATS, Document, segment, sniff_format
 
 log = logging.getLogger(__name__)
 
 # Ten times the longest article in the shared data; a limit, not a target.
 DEFAULT_MAX_CHARS = 20_000_000
+
+# What ``format=`` accepts: the segmenter's formats, a whole web page (only its
+# article is checked) and documents whose text is extracted first.
+INPUT_FORMATS = (*FORMATS, PAGE_FORMAT, *DOCUMENT_FORMATS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +39,7 @@ class _Prepared:
     document: Document | None
     source: str | None
     error: str | None = None
+    language: LanguageGuess | None = None
 
 
 class Detector:
@@ -68,6 +75,7 @@ class Detector:
         store = ArtifactStore(models_dir)
         encoder = Encoder.load(profile, store)
         loaded = [cls_().load(store, profile) for cls_ in resolve_checks(checks)]
+        load_language_model()
         return cls(encoder, loaded, max_chars=max_chars)
 
     # -- public API ------------------------------------------------------
@@ -129,20 +137,57 @@ class Detector:
     def _prepare(self, text: str | bytes, format: str, source: str | None) -> _Prepared:
         name = source or "input"
         try:
-            if format not in FORMATS:
-                raise ConfigError(f"unknown input format {format!r}; expected one of {', '.join(FORMATS)}")
+            if format not in INPUT_FORMATS:
+                raise ConfigError(f"unknown input format {format!r}; expected one of {', '.join(INPUT_FORMATS)}")
             if isinstance(text, (bytes, bytearray, memoryview)):
-                text = decode_bytes(bytes(text), name=name)
+                data = bytes(text)
+                if format == "auto":
+                    format = sniff_document_format(data) or format
+                if format in DOCUMENT_FORMATS:
+                    extracted = extract_document(data, format, name=name)
+                    text = self._within_limit(extracted.text, name)
+                    document = segment(text, "plain", source=source)
+                    document.extracted_from = extracted.extracted_from
+                    document.notes.extend(extracted.notes)
+                    return self._with_language(document, source)
+                text = decode_bytes(data, name=name)
             elif not isinstance(text, str):
                 raise InputError(f"{name}: expected text or bytes, got {type(text).__name__}")
-            if len(text) > self.max_chars:
-                raise InputError(
-                    f"{name}: {len(text):,} characters is over the limit of {self.max_chars:,}; "
-                    f"split the document or raise max_chars"
-                )
-            return _Prepared(segment(text, format, source=source), source)
+            elif format in DOCUMENT_FORMATS:
+                raise InputError(f"{name}: a {format} file must be passed as bytes, not as text")
+            text = self._within_limit(text, name)
+            if format == "auto":
+                format = sniff_format(text)
+                if format == "html" and looks_like_page(text):
+                    format = PAGE_FORMAT
+            if format == PAGE_FORMAT:
+                document = select_article(segment(text, "html", source=source))
+            else:
+                document = segment(text, format, source=source)
+            return self._with_language(document, source)
         except DetectorError as exc:
             return _Prepared(None, source, str(exc))
+
+    def _within_limit(self, text: str, name: str) -> str:
+        if len(text) > self.max_chars:
+            raise InputError(
+                f"{name}: {len(text):,} characters is over the limit of {self.max_chars:,}; "
+                f"split the document or raise max_chars (--max-chars)"
+            )
+        return text
+
+    @staticmethod
+    def _with_language(document: Document, source: str | None) -> _Prepared:
+        sample, size = [], 0
+        for sentence in document.sentences:
+            if size >= SAMPLE_CHARS:
+                break
+            sample.append(sentence.clean)
+            size += len(sentence.clean) + 1
+        language = identify_language(" ".join(sample))
+        if not language.supported:
+            document.notes.append(unsupported_note(language))
+        return _Prepared(document, source, language=language)
 
     def _analyse_safely(self, batch: list[_Prepared], checks: tuple[Check, ...]) -> list[Report]:
         try:
@@ -163,8 +208,10 @@ class Detector:
         return Report(None, source=source, profile=self.profile, checks=tuple(c.name for c in checks), error=error)
 
     def _analyse(self, batch: list[_Prepared], checks: tuple[Check, ...]) -> list[Report]:
-        documents = [item.document for item in batch if item.document is not None]
-        texts = [s.clean for doc in documents for s in doc.sentences]
+        # Text in a language the models were not trained on is not encoded: only
+        # language-independent checks run on it, and they read no vectors.
+        scored = [item for item in batch if item.document is not None and self._models_apply(item)]
+        texts = [s.clean for item in scored for s in item.document.sentences]
         vectors = self.encoder.encode(texts) if texts else np.zeros((0, self.encoder.dim), dtype=np.float32)
         reports = []
         offset = 0
@@ -174,15 +221,27 @@ class Detector:
                 reports.append(self._error_report(item.source, checks, item.error or "unreadable input"))
                 continue
             count = len(item.document.sentences)
-            analysis = Analysis(item.document, vectors[offset : offset + count], self.profile)
-            offset += count
+            models_apply = self._models_apply(item)
+            if models_apply:
+                document_vectors = vectors[offset : offset + count]
+                offset += count
+                running = checks
+            else:
+                document_vectors = np.zeros((count, self.encoder.dim), dtype=np.float32)
+                running = tuple(c for c in checks if c.language_independent)
+            analysis = Analysis(item.document, document_vectors, self.profile)
             report = Report(item.document, source=item.source, profile=self.profile, checks=names)
+            report.language = item.language.code if item.language is not None else None
             report.scores = dict.fromkeys(FLAG_TYPES)
-            for check in checks:
+            for check in running:
                 result = check.run(analysis)
                 report.flags.extend(result.flags)
                 report.extras.update(result.extras)
-                if check.scores_document and result.score is not None:
+                if check.scores_document and result.score is not None and models_apply:
                     report.scores[GROUP_FLAG_TYPES[check.group]] = float(result.score)
             reports.append(report)
         return reports
+
+    @staticmethod
+    def _models_apply(item: _Prepared) -> bool:
+        return item.language is None or item.language.supported

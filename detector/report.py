@@ -57,6 +57,8 @@ class Report:
     checks: tuple[str, ...] = ()
     error: str | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    # ISO 639-1 code of the document's language ("und": too little text to tell), None if not identified.
+    language: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -92,7 +94,10 @@ class Report:
             for f in self.flags
             if f.score >= min_score and not any(f.code == p or f.code.startswith(p + ".") for p in prefixes)
         ]
-        return Report(self.document, kept, dict(self.scores), self.source, self.profile, self.checks, self.error, dict(self.extras))
+        return Report(
+            self.document, kept, dict(self.scores), self.source, self.profile, self.checks, self.error, dict(self.extras),
+            self.language,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         doc = self.document
@@ -128,6 +133,10 @@ class Report:
                 "notes": list(doc.notes) if doc is not None else [],
             },
         }
+        if self.language is not None:
+            out["meta"]["language"] = self.language
+        if doc is not None and doc.extracted_from is not None:
+            out["meta"]["extracted_from"] = doc.extracted_from
         out.update(_jsonable(self.extras))
         if self.error is not None:
             out["error"] = self.error

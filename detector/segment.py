@@ -68,6 +68,8 @@ class Document:
     sentences: list[Sentence]
     source: str | None = None
     notes: list[str] = field(default_factory=list)
+    # "docx", "pdf" or "html-page" when the checked text was taken out of a container.
+    extracted_from: str | None = None
     _line_starts: list[int] | None = field(default=None, repr=False)
 
     def line_col(self, offset: int) -> tuple[int, int]:

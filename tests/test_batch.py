@@ -144,6 +144,40 @@ def test_parquet_input_by_record_batches_and_parquet_output(tmp_path, validate_r
     assert stats.errors == 1
 
 
+def test_csv_output_is_csv_with_the_summary_columns_and_the_report(tmp_path, validate_report):
+    docs = make_docs(9)
+    docs[4]["text"] = None  # an error entry
+    source = write_jsonl(tmp_path / "in.jsonl", docs)
+    run_batch(source, tmp_path / "out.csv", job=FAST, chunk_size=4)
+    with open(tmp_path / "out.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["id", "record", "error", "score_filler", "score_contradiction", "score_unsupported_figure",
+                             "flags", "report"]
+    assert [r["id"] for r in rows] == [d["id"] for d in docs]
+    assert [r["record"] for r in rows] == [str(i) for i in range(1, 10)]
+    assert "text field 'text' is missing" in rows[4]["error"] and rows[4]["score_filler"] == ""
+    for row in rows[:4] + rows[5:]:
+        report = json.loads(row["report"])
+        validate_report(report)
+        assert row["error"] == "" and float(row["score_filler"]) == report["scores"]["filler"]
+        assert int(row["flags"]) == sum(len(s["flags"]) for s in report["sentences"])
+
+
+@pytest.mark.parametrize("name", ["out.json", "out.txt", "out"])
+def test_an_output_name_that_says_no_type_is_refused(tmp_path, name):
+    source = write_jsonl(tmp_path / "in.jsonl", make_docs(2))
+    with pytest.raises(ConfigError, match=r"\.jsonl .*\.csv .*\.parquet"):
+        run_batch(source, tmp_path / name, job=FAST)
+    assert not (tmp_path / name).exists()
+
+
+def test_cli_batch_refuses_an_output_type_it_cannot_write(tmp_path):
+    source = write_jsonl(tmp_path / "in.jsonl", make_docs(2))
+    result = run_cli("batch", str(source), "--out", str(tmp_path / "out.json"))
+    assert result.returncode == 2 and b"Traceback" not in result.stderr
+    assert b"names no output type" in result.stderr and not (tmp_path / "out.json").exists()
+
+
 def test_parquet_binary_text_column_is_decoded_per_value(tmp_path):
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")

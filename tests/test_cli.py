@@ -32,10 +32,10 @@ def test_example_reads_like_a_linter():
     assert "document scores" in result.stderr.decode()
 
 
-def test_json_output_is_one_valid_report(validate_report):
+def test_json_output_is_a_list_of_valid_reports_for_one_file_as_for_several(validate_report):
     result = run_cli("check", *FAST, "--format", "json", str(EXAMPLE))
     assert result.returncode == 1
-    payload = json.loads(result.stdout)
+    (payload,) = json.loads(result.stdout)
     validate_report(payload)
     text = EXAMPLE.read_text(encoding="utf-8")
     assert all(text[s["start"] : s["end"]] == s["text"] for s in payload["sentences"])
@@ -57,7 +57,11 @@ def test_jsonl_directory_glob_and_stdin(tmp_path, validate_report):
 
     result = run_cli("check", *FAST, "--format", "json", "-", stdin=EXAMPLE.read_bytes())
     assert result.returncode == 1
-    assert json.loads(result.stdout)["source"] == "<stdin>"
+    assert [r["source"] for r in json.loads(result.stdout)] == ["<stdin>"]
+
+    result = run_cli("check", *FAST, "--format", "json", str(tmp_path / "a.md"), str(tmp_path / "b.txt"))
+    assert [r["source"] for r in json.loads(result.stdout)] == [str(tmp_path / "a.md"), str(tmp_path / "b.txt")]
+    assert [r["meta"]["format"] for r in json.loads(result.stdout)] == ["markdown", "plain"]
 
 
 def test_checks_ignore_and_min_score_filter_flags():
@@ -69,6 +73,42 @@ def test_checks_ignore_and_min_score_filter_flags():
     assert run_cli(*only_repetition, "--ignore", "filler", str(EXAMPLE)).returncode == 0
     assert run_cli(*only_repetition, "--ignore", "filler.repetition", str(EXAMPLE)).returncode == 0
     assert run_cli(*only_repetition, "--min-score", "1", str(EXAMPLE)).returncode == 0
+    # a group name stands for its codes, even where the codes' prefix differs (figures -> figure.*)
+    assert run_cli(*only_repetition, "--ignore", "figures,filler", str(EXAMPLE)).returncode == 0
+
+
+def test_an_unknown_ignore_code_is_an_error_listing_the_known_ones():
+    result = run_cli("check", *FAST, "--ignore", "filler.repetition,figures.no_source", str(EXAMPLE))
+    assert_no_traceback(result)
+    assert result.returncode == 2 and not result.stdout
+    stderr = result.stderr.decode()
+    assert "unknown code 'figures.no_source'" in stderr and "figure.no_source" in stderr and "filler.repetition" in stderr
+
+
+def test_a_missing_file_among_good_ones_is_named_and_the_others_are_checked(tmp_path):
+    good = tmp_path / "story.txt"
+    good.write_text("The council met on Tuesday. It approved the budget.\n")
+    result = run_cli("check", *FAST, "--format", "json", str(tmp_path / "missing.txt"), str(good))
+    assert_no_traceback(result)
+    assert result.returncode == 2
+    assert f"{tmp_path / 'missing.txt'}: no such file" in result.stderr.decode()
+    assert [r["source"] for r in json.loads(result.stdout)] == [str(good)]
+
+
+def test_max_chars_on_check(tmp_path):
+    result = run_cli("check", *FAST, "--max-chars", "100", str(EXAMPLE))
+    assert_no_traceback(result)
+    assert result.returncode == 2 and "over the limit of 100" in result.stderr.decode()
+
+
+def test_txt_is_plain_text_and_md_is_markdown(tmp_path):
+    body = "# Budget\n\nThe council met on *Tuesday*. It approved the budget.\n"
+    (tmp_path / "a.txt").write_text(body)
+    (tmp_path / "a.md").write_text(body)
+    result = run_cli("check", *FAST, "--format", "json", str(tmp_path / "a.txt"), str(tmp_path / "a.md"))
+    plain, markdown = json.loads(result.stdout)
+    assert (plain["meta"]["format"], markdown["meta"]["format"]) == ("plain", "markdown")
+    assert markdown["sentences"][0]["kind"] == "heading"
 
 
 def test_colour_can_be_forced():
@@ -131,7 +171,7 @@ def test_awkward_input_is_handled(tmp_path, name, content):
     result = run_cli("check", *FAST, "--format", "json", str(path))
     assert_no_traceback(result)
     assert result.returncode in (0, 1), result.stderr.decode()
-    payload = json.loads(result.stdout)
+    (payload,) = json.loads(result.stdout)
     if name in ("empty", "whitespace"):
         assert payload["sentences"] == [] and result.returncode == 0
 

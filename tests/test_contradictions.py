@@ -163,6 +163,6 @@ def test_cli_reports_planted_pair_as_json():
     result = run_cli("check", "--profile", "fast", "--checks", "contradiction", "--format", "json",
                      str(FIXTURES / "planted_contradiction.md"))
     assert result.returncode == 1, result.stderr.decode()
-    payload = json.loads(result.stdout)
+    (payload,) = json.loads(result.stdout)  # --format json is always a list
     codes = [f["code"] for s in payload["sentences"] for f in s["flags"]]
     assert codes.count("contradiction.semantic") + codes.count("contradiction.numeric") == 4

@@ -264,7 +264,7 @@ def test_bad_input_gives_a_report(fast_detector, validate_report, text):
 def test_cli_checks_figures_as_json(validate_report):
     result = run_cli("check", "--checks", "figures", "--profile", "fast", "--format", "json", str(EXAMPLE))
     assert result.returncode == 1, result.stderr.decode()
-    payload = json.loads(result.stdout)
+    (payload,) = json.loads(result.stdout)  # --format json is always a list
     validate_report(payload)
     codes = {f["code"] for s in payload["sentences"] for f in s["flags"]}
     assert "figure.no_source" in codes

@@ -14,13 +14,14 @@ from .work import DEFAULT_BATCH_MAX_CHARS
 @click.command("batch")
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
 @click.option("--out", "output", required=True, metavar="OUTPUT", type=click.Path(dir_okay=False),
-              help="Output file: one entry per record, JSONL, or Parquet if the name ends in .parquet.")
+              help="Output file, one entry per record, of the type its name ends in: .jsonl, .csv or .parquet.")
 @click.option("--input-type", type=click.Choice(["auto", "jsonl", "csv", "parquet"]), default="auto", show_default=True,
               help="Record file type (auto: by suffix; .gz JSONL and CSV are read too).")
 @click.option("--id-field", default="id", show_default=True, help="Field (JSONL) or column (CSV, Parquet) holding the record id.")
 @click.option("--text-field", default="text", show_default=True, help="Field or column holding the text to check.")
-@click.option("--input-format", "text_format", type=click.Choice(["auto", "plain", "markdown", "html"]), default="auto",
-              show_default=True, help="How to read each text (auto: by content).")
+@click.option("--input-format", "text_format", type=click.Choice(["auto", "plain", "markdown", "html", "html-page"]),
+              default="auto", show_default=True,
+              help="How to read each text (auto: by content; html-page: only the article of a whole web page).")
 @click.option("--checks", "checks", metavar="LIST", help="Comma-separated groups or checks to run (default: all).")
 @click.option("--profile", type=click.Choice(["accurate", "fast"]), default="accurate", show_default=True,
               help="Encoder profile: accurate (MiniLM) or fast (static, ~100x faster).")
@@ -41,6 +42,10 @@ def batch_command(input_path, output, input_type, id_field, text_field, text_for
                   dask_address, chunk_size, batch_size, max_chars, resume, overwrite, progress, stats_path) -> None:
     """Check every record of INPUT (JSONL, CSV or Parquet) and write one entry per record to OUTPUT.
 
+    OUTPUT's suffix names its type: .jsonl (one report per line), .csv (columns id,
+    record, error, score_*, flags, and the report as JSON) or .parquet (the same
+    columns); any other name is refused.
+
     Each entry is the record's report (detector.report/1) with its "id" and
     "record" number (JSONL line, CSV or Parquet row) in front; a record that
     cannot be checked gets an entry whose "error" says why, and the run goes on.
@@ -50,7 +55,10 @@ def batch_command(input_path, output, input_type, id_field, text_field, text_for
     Exit status 0 when every record has an entry, error entries included.
     """
     from .runner import run_batch
+    from .store import output_type_for
     from .work import JobSpec
+
+    output_type_for(output)  # refuse a name that says no type before any work starts
 
     check_names = tuple(c.strip() for c in checks.split(",") if c.strip()) if checks else None
     job = JobSpec(profile=profile, checks=check_names, models_dir=models_dir, max_chars=max_chars,

@@ -34,7 +34,10 @@ from typing import Iterable, Iterator
 from ..errors import ConfigError
 from .records import Record
 
-OUTPUT_TYPES = ("jsonl", "parquet")
+OUTPUT_TYPES = ("jsonl", "csv", "parquet")
+# The output's name says its type; a name that says none is refused rather than
+# filled with a type it does not name (JSONL in a .csv file).
+_OUTPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS chunks (
@@ -46,7 +49,15 @@ CREATE INDEX IF NOT EXISTS records_by_id ON records (id_key, record);
 
 
 def output_type_for(path: str | os.PathLike) -> str:
-    return "parquet" if Path(path).suffix.lower() in (".parquet", ".pq") else "jsonl"
+    """jsonl, csv or parquet by the output's suffix; ``ConfigError`` for any other name."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in _OUTPUT_SUFFIXES:
+        named = f"'{suffix}'" if suffix else "no suffix"
+        raise ConfigError(
+            f"--out {path}: {named} names no output type; end the name in .jsonl (one report per line), "
+            f".csv (one row per record, the report as JSON in a column) or .parquet"
+        )
+    return _OUTPUT_SUFFIXES[suffix]
 
 
 def work_dir_for(output: str | os.PathLike) -> Path:
@@ -196,6 +207,8 @@ class PartStore:
         tmp = self._tmp_output()
         if self.output_type == "parquet":
             _write_parquet(tmp, self.parts())
+        elif self.output_type == "csv":
+            _write_csv(tmp, self.parts())
         else:
             with open(tmp, "wb") as out:
                 for part in self.parts():
@@ -269,6 +282,39 @@ def iter_entries(paths: Iterable[Path]) -> Iterator[dict]:
                 yield json.loads(line)
 
 
+def _summary_row(entry: dict, line: str) -> dict:
+    """The columns analysts filter on, shared by the Parquet and CSV outputs, and the whole report as JSON."""
+    from ..report import FLAG_TYPES
+
+    scores = entry.get("scores") or {}
+    return {
+        "id": None if entry.get("id") is None else str(entry["id"]),
+        "record": entry["record"],
+        "error": entry.get("error"),
+        **{f"score_{name}": scores.get(name) for name in FLAG_TYPES},
+        "flags": sum(len(s.get("flags", ())) for s in entry.get("sentences", ())),
+        "report": line.rstrip("\n"),
+    }
+
+
+def _write_csv(target: Path, parts: list[Path]) -> None:
+    """One row per record (RFC 4180 quoting); empty cells for null scores and no error."""
+    import csv
+
+    from ..report import FLAG_TYPES
+
+    columns = ["id", "record", "error", *[f"score_{name}" for name in FLAG_TYPES], "flags", "report"]
+    with open(target, "w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=columns)
+        writer.writeheader()
+        for part in parts:
+            with open(part, encoding="utf-8") as handle:
+                for line in handle:
+                    writer.writerow(_summary_row(json.loads(line), line))
+        out.flush()
+        os.fsync(out.fileno())
+
+
 def _write_parquet(target: Path, parts: list[Path]) -> None:
     """One row group per part; the columns analysts filter on, and the whole report as JSON."""
     import pyarrow as pa
@@ -291,13 +337,6 @@ def _write_parquet(target: Path, parts: list[Path]) -> None:
             columns: dict[str, list] = {name: [] for name in schema.names}
             with open(part, encoding="utf-8") as handle:
                 for line in handle:
-                    entry = json.loads(line)
-                    columns["id"].append(None if entry.get("id") is None else str(entry["id"]))
-                    columns["record"].append(entry["record"])
-                    columns["error"].append(entry.get("error"))
-                    scores = entry.get("scores") or {}
-                    for name in FLAG_TYPES:
-                        columns[f"score_{name}"].append(scores.get(name))
-                    columns["flags"].append(sum(len(s.get("flags", ())) for s in entry.get("sentences", ())))
-                    columns["report"].append(line.rstrip("\n"))
+                    for name, value in _summary_row(json.loads(line), line).items():
+                        columns[name].append(value)
             writer.write_table(pa.table(columns, schema=schema))

@@ -78,7 +78,8 @@ class ApiError(Exception):
 
 # -- request and response models ------------------------------------------------
 
-InputFormat = Literal["auto", "plain", "markdown", "html"]
+# Text formats only: a JSON body carries text, not the bytes of a .docx or .pdf.
+InputFormat = Literal["auto", "plain", "markdown", "html", "html-page"]
 
 
 class _StrictModel(BaseModel):
@@ -101,7 +102,7 @@ class _CheckOptions(_StrictModel):
 
 class CheckRequest(_CheckOptions):
     text: str = Field(description="The document as written. Offsets in the report are character offsets into it.")
-    format: InputFormat = Field("auto", description="How to read the text; auto sniffs Markdown and HTML.")
+    format: InputFormat = Field("auto", description="How to read the text; auto sniffs Markdown and HTML (a whole web page: its article only); html-page checks only the article of a saved page.")
     source: str | None = Field(None, description="A name for the document, echoed in the report.")
 
 
