@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -35,6 +35,7 @@ from ..scoring import probability_function
 from .cue_pairs import CUE_FEATURES, CueTable, anchored_rows, cue_model_features, describe_clash
 from .cues import SentenceCues, figures_by_sentence, read_cues
 from .numeric import FigureClash, figure_clashes, numeric_features
+from .reader import PairReader, gate_pairs
 
 ELIGIBLE_KINDS = ("sentence", "list_item", "table_row")
 MIN_WORDS = 4
@@ -110,6 +111,10 @@ class ScoredPairs:
     numeric: np.ndarray
     clashes: dict[int, FigureClash]
     cues: dict[int, SentenceCues]
+    # Why each pair is not about one thing (None where it is), and the cross-encoder's
+    # P(contradiction) where the accurate profile read the pair (NaN elsewhere).
+    gate: list = field(default_factory=list)
+    cross: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
     def strongest(self) -> np.ndarray:
@@ -223,6 +228,8 @@ class Contradictions(Check):
         self.numeric_threshold_ = float(artifact["numeric_threshold"])
         self.candidate_floor_ = float(artifact["candidate_floor"])
         self.related_floor_ = float(artifact["related_floor"])
+        # The accurate profile reads pairs with the cross-encoder; fast keeps the bi-encoder models alone.
+        self.pair_reader_ = PairReader.load(store) if profile == "accurate" else None
         return self
 
     def score_pairs(self, analysis: Analysis) -> ScoredPairs:
@@ -254,7 +261,16 @@ class Contradictions(Check):
             keys = np.fromiter(clashes, dtype=np.int64)
             rows = numeric_features([clashes[k] for k in keys], cue_features[keys])
             numeric[keys] = self.numeric_probability_(rows)
-        return ScoredPairs(eligible[a], eligible[b], cosine, semantic, anchored, numeric, clashes, cues)
+        first, second = eligible[a], eligible[b]
+        gate = gate_pairs({int(i): analysis.sentences[int(i)].clean for i in eligible}, cues, first, second)
+        cross = np.full(len(a), np.nan)
+        reader = getattr(self, "pair_reader_", None)
+        if reader is not None:
+            allowed = np.array([reason is None for reason in gate], dtype=bool)
+            rank = np.maximum.reduce([semantic, anchored, numeric, cosine])
+            cross = reader.read({int(i): analysis.sentences[int(i)].clean for i in eligible}, first, second, rank,
+                                allowed, len(eligible))
+        return ScoredPairs(first, second, cosine, semantic, anchored, numeric, clashes, cues, gate, cross)
 
     def use_models(self, semantic: "LinearPairModel", numeric, cue, document=None) -> "Contradictions":
         self.semantic_model_, self.numeric_model_, self.cue_model_ = semantic, numeric, cue
@@ -279,18 +295,29 @@ class Contradictions(Check):
         pairs = self.score_pairs(analysis)
         flags = []
         document = analysis.document
+        reader = getattr(self, "pair_reader_", None)
         for k in range(len(pairs.first)):
+            if pairs.gate and pairs.gate[k] is not None:
+                continue  # two people, two events, or two sides of a dispute: not the article contradicting itself
             first, second = int(pairs.first[k]), int(pairs.second[k])
             numeric_p, semantic_p, anchored_p = float(pairs.numeric[k]), float(pairs.semantic[k]), float(pairs.anchored[k])
+            cross_p = float(pairs.cross[k]) if len(pairs.cross) else math.nan
+            extra = {} if math.isnan(cross_p) else {"cross_encoder_probability": round(cross_p, 4)}
             if k in pairs.clashes and numeric_p >= self.numeric_threshold_:
                 clash = pairs.clashes[k]
                 code, score = "contradiction.numeric", numeric_p
                 counted = clash.noun if not clash.noun.startswith("~") else ""  # "~x": context word, not a noun
                 evidence = {"values": [clash.first.text, clash.second.text], "noun": counted or clash.unit or clash.noun[1:]}
                 cue = f"{clash.first.text} vs {clash.second.text}" + (f" {counted}" if counted else "")
-            elif semantic_p >= self.semantic_threshold_ or anchored_p >= self.anchored_threshold_:
+            elif (reader is not None and cross_p >= reader.threshold) or semantic_p >= self.semantic_threshold_ \
+                    or anchored_p >= self.anchored_threshold_:
+                # The cross-encoder adds pairs to the bi-encoder's, it does not replace it: alone it
+                # missed more planted negations than it found new entity swaps (README).
                 code = "contradiction.semantic"
-                score = semantic_p if semantic_p >= self.semantic_threshold_ else anchored_p
+                fired = [p for p, t in ((cross_p, reader.threshold if reader else math.inf),
+                                        (semantic_p, self.semantic_threshold_), (anchored_p, self.anchored_threshold_))
+                         if p >= t]
+                score = fired[0]
                 cue = describe_clash(pairs.cues[first], pairs.cues[second])
                 evidence = {"cue": cue}
             else:
@@ -304,7 +331,7 @@ class Contradictions(Check):
                     self.flag(here, code, score, message, related=[there], pair=[first, second],
                               semantic_probability=round(semantic_p, 4), anchored_cue_probability=round(anchored_p, 4),
                               numeric_probability=round(numeric_p, 4),
-                              **evidence)
+                              **extra, **evidence)
                 )
         score = self.document_score(pairs)
         return CheckResult(flags, score=score if math.isfinite(score) else None)

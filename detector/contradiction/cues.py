@@ -268,6 +268,34 @@ def stem(word: str) -> str:
     return word
 
 
+# Negation words that negate nothing here: "not only ... but also" adds, "no doubt" affirms.
+_NOT_NEGATING_NEXT = {
+    "not": frozenset(("only", "just", "merely", "simply", "least", "solely")),
+    "no": frozenset(("doubt", "matter", "sooner", "wonder")),
+    "nothing": frozenset(("but",)),
+    "never": frozenset(("mind",)),
+}
+
+
+def negating(tokens: list[str]) -> list[bool]:
+    """For each token, whether it is a negation that negates (not "not only", "whether or not", "no doubt")."""
+    out = []
+    for i, t in enumerate(tokens):
+        if t not in NEGATIONS:
+            out.append(False)
+            continue
+        following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        before = tokens[max(0, i - 2):i]
+        idiom = (
+            following in _NOT_NEGATING_NEXT.get(t, ())
+            or (t == "not" and before[-1:] == ["or"] and "whether" in before)  # "whether or not"
+            or (t == "not" and before[-1:] == ["if"])  # "if not"
+            or (t == "not" and following == "to" and tokens[i + 2:i + 3] == ["mention"])
+        )
+        out.append(not idiom)
+    return out
+
+
 def _tokens(text: str) -> list[str]:
     lowered = text.lower().replace("’", "'")
     lowered = re.sub(r"n't\b", " not", lowered)
@@ -395,7 +423,7 @@ def read_cues(text: str, numbers: tuple[Number, ...] | None = None) -> SentenceC
         if token in _POLE_B:
             pole_b |= 1 << _POLE_B[token]
             antonym_words.setdefault(f"b{_POLE_B[token]}", token)
-    negation_words = tuple(t for t in tokens if t in NEGATIONS)
+    negation_words = tuple(t for t, negates in zip(tokens, negating(tokens)) if negates)
     weekdays = months = 0
     for t in tokens:
         if t in WEEKDAYS:
@@ -462,11 +490,12 @@ def _anchors(text: str, has_tally: bool) -> dict[str, frozenset[str]]:
 def _clause_anchors(tokens: list[str], has_tally: bool) -> dict[str, set[str]]:
     kinds: dict[str, set[str]] = {k: set() for k in ANCHOR_KINDS}
     content = [stem(t) if len(t) > 2 and t not in _STOP and not t[:1].isdigit() else None for t in tokens]
+    negates = negating(tokens)
     for i, t in enumerate(tokens):
         pair = " ".join(tokens[i : i + 2])
         if t in _POLE_A or t in _POLE_B or pair in _POLE_A or pair in _POLE_B:
             kind = "antonym"
-        elif t in NEGATIONS:
+        elif negates[i]:
             kind = "negation"
         elif t in UNIVERSAL or t in NONE_WORDS or (has_tally and t[:1].isdigit()):
             kind = "quantifier"

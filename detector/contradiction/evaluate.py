@@ -79,7 +79,7 @@ def test_articles(limit: int | None = None) -> list[dict]:
     return articles[:limit] if limit else articles
 
 
-def evaluate(profile: str, max_articles: int | None = None) -> dict:
+def evaluate(profile: str, max_articles: int | None = None, skip_synthetic: bool = False) -> dict:
     from ..pipeline import Detector
 
     detector = Detector.load(profile=profile, checks=["contradiction"])
@@ -88,15 +88,16 @@ def evaluate(profile: str, max_articles: int | None = None) -> dict:
     result: dict = {"profile": profile}
 
     # Held-out synthetic pairs (articles of the train split never trained on).
-    held_out = [r for r in human_articles("train") if stable_fraction(r["id"], "contradiction-synthetic") < SYNTHETIC_TEST_SHARE]
-    if max_articles:
-        held_out = held_out[:max_articles]
-    pairs = [p for p in synthetic_pairs(held_out, encoder) if p.held_out]
-    result["synthetic_test"] = _pair_set_metrics(
-        [p.a for p in pairs], [p.b for p in pairs], np.array([p.label for p in pairs]), check, encoder
-    )
-    result["synthetic_test"]["articles"] = len(held_out)
-    result["synthetic_test"]["recall_by_kind"] = _recall_by_kind(pairs, check, encoder)
+    if not skip_synthetic:
+        held_out = [r for r in human_articles("train") if stable_fraction(r["id"], "contradiction-synthetic") < SYNTHETIC_TEST_SHARE]
+        if max_articles:
+            held_out = held_out[:max_articles]
+        pairs = [p for p in synthetic_pairs(held_out, encoder) if p.held_out]
+        result["synthetic_test"] = _pair_set_metrics(
+            [p.a for p in pairs], [p.b for p in pairs], np.array([p.label for p in pairs]), check, encoder
+        )
+        result["synthetic_test"]["articles"] = len(held_out)
+        result["synthetic_test"]["recall_by_kind"] = _recall_by_kind(pairs, check, encoder)
     if LABELS.exists():
         labelled = load_labelled_pairs()
         result["hand_labelled"] = _pair_set_metrics(
@@ -110,11 +111,17 @@ def evaluate(profile: str, max_articles: int | None = None) -> dict:
                 [labelled[k]["a_text"] for k in keep], [labelled[k]["b_text"] for k in keep],
                 np.array([labelled[k]["label"] for k in keep]), check, encoder,
             )["combined"]
+        if getattr(check, "pair_reader_", None) is not None:
+            from .train_cross_encoder import labelled_pair_metrics
+
+            result["hand_labelled_cross_encoder"] = labelled_pair_metrics(check, check.pair_reader_, labelled)
     encoder.save()
     result["insertion"] = insertion_benchmark(detector, test_articles(max_articles))
     result["thresholds"] = {"semantic": check.semantic_threshold_, "numeric": check.numeric_threshold_}
+    if getattr(check, "pair_reader_", None) is not None:
+        result["thresholds"]["cross_encoder"] = check.pair_reader_.threshold
     result["command"] = f"detector eval contradictions --profile {profile}" + (
-        f" --max-articles {max_articles}" if max_articles else "")
+        f" --max-articles {max_articles}" if max_articles else "") + (" --skip-synthetic" if skip_synthetic else "")
     return result
 
 
@@ -155,6 +162,7 @@ def _pair_set_metrics(a: list[str], b: list[str], y: np.ndarray, check, encoder:
 @click.command()
 @commands.eval_profiles
 @click.option("--max-articles", type=int, default=None, help="Use the first N test articles (and fewer synthetic pairs).")
-def eval_command(profiles, max_articles) -> None:
+@click.option("--skip-synthetic", is_flag=True, help="Leave out the held-out synthetic pairs (the slowest part).")
+def eval_command(profiles, max_articles, skip_synthetic) -> None:
     """Accuracy/F1 on held-out synthetic and hand-labelled pairs, and the insertion benchmark; prints JSON."""
-    commands.echo_json({p: evaluate(p, max_articles) for p in commands.each_profile(profiles)})
+    commands.echo_json({p: evaluate(p, max_articles, skip_synthetic) for p in commands.each_profile(profiles)})

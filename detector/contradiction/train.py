@@ -342,9 +342,23 @@ def resave(store: ArtifactStore, profile: str) -> dict:
 @commands.models_directory
 @click.option("--resave", "resave_only", is_flag=True,
               help="Re-write the shipped artifacts with the current code's module paths (no training; same models).")
-def train_command(profiles, models_dir, resave_only) -> None:
+@click.option("--cross-encoder", "cross_encoder", is_flag=True,
+              help="Fine-tune the accurate profile's pair cross-encoder (VitaminC + news pairs) and fit its flag "
+                   "threshold, instead of the bi-encoder models.")
+@click.option("--reader-only", is_flag=True,
+              help="With --cross-encoder: keep the shipped cross-encoder, re-measure it and refit its flag threshold.")
+def train_command(profiles, models_dir, resave_only, cross_encoder, reader_only) -> None:
     """Fit the contradiction models on synthetic pairs from train-split human news."""
     store = ArtifactStore(models_dir)
+    if cross_encoder:
+        from . import train_cross_encoder as cross
+
+        log = lambda message: click.echo(message, err=True)  # noqa: E731
+        result = {} if reader_only else cross.train(store, log=log)
+        result["vitaminc_test"] = cross.record_vitaminc_test(store)
+        result["reader"] = cross.fit_reader(store, log=log)
+        commands.echo_json(result)
+        return
     for profile in commands.each_profile(profiles):
         commands.echo_json({"profile": profile, **(resave if resave_only else train)(store, profile)})
 
