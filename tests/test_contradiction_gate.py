@@ -28,6 +28,13 @@ def _reason(a: str, b: str):
          "reported disagreement"),
         ("The company hid its losses from investors for years, the report found.",
          "The company denied hiding any losses.", "reported disagreement"),
+        # A timeline: two lawsuits in two years are two events.
+        ("In 2011, the singer settled a lawsuit brought by a former bodyguard over unpaid wages.",
+         "A lawsuit filed in 2014 alleges the singer never paid the photographer for the shoot.", "different times"),
+        ("On March 3 the council approved the budget for the coming year after a long debate.",
+         "On June 12 the council rejected a motion to reopen the budget talks for the library.", "different times"),
+        ("1997: Kelly settles the lawsuit with Hawkins for an undisclosed amount.",
+         "2003: Kelly settles the lawsuit with van Allen for an undisclosed amount.", "different times"),
     ],
 )
 def test_pairs_about_two_things_or_two_sides_are_left_out(a, b, reason):
@@ -45,6 +52,9 @@ def test_pairs_about_two_things_or_two_sides_are_left_out(a, b, reason):
          "Mayor Ellen Park said the unanimous vote showed the council could work together on difficult decisions."),
         ("The bridge reopened on Monday after six weeks of repairs, the transport department said.",
          "Drivers were warned that the bridge remains closed to all traffic until further notice."),
+        # One event dated twice is a contradiction to check, not two events.
+        ("The council approved the budget on March 3 after a long debate about the library.",
+         "The council approved the budget on March 5 after a long debate about the library."),
     ],
 )
 def test_statements_about_one_thing_pass_the_gate(a, b):

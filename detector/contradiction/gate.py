@@ -14,6 +14,10 @@ before any model reads it; ``gate_reason`` returns why a pair is left out, or No
 - reported disagreement: the two sentences are attributed to different speakers, or
   one is a quote or an attributed denial and the other is not attributed to the same
   speaker: the article reports a dispute, it does not assert both sides.
+- different times: each sentence is dated (a year, or a month and day) and the dates
+  differ, and the rest is not a near-copy: timelines and background paragraphs tell
+  different events ("settled a lawsuit in 2011" / "a lawsuit filed in 2014 alleges").
+  A near-copy with only its date changed is kept, since that is one event dated twice;
 - no shared subject: the sentences share no name, no counted noun and no content word.
 """
 
@@ -40,6 +44,9 @@ _REBUTTAL = re.compile(
     r"insisted|insists|not true|untrue|false|baseless|unfounded|wrong|nonsense|lies?)\b",
     re.IGNORECASE,
 )
+_MONTH = (r"Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
+          r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?")
+_DATE = re.compile(rf"\b(?:(1[89]\d\d|20\d\d)|({_MONTH})\.?\s+(\d{{1,2}})(?!\d))\b")
 _QUOTE = re.compile(r"[\"“”]")
 _NAME_WORDS = r"[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*"
 _SPEAKER_NEAR_VERB = re.compile(
@@ -83,6 +90,14 @@ def reported_disagreement(a: str, b: str) -> bool:
     return bool(_REBUTTAL.search(a) or _REBUTTAL.search(b)) and who_a != who_b
 
 
+def dates(text: str) -> frozenset[str]:
+    """The years and month-days a sentence is anchored to ("2014", "oct 3"); empty when undated."""
+    found = set()
+    for year, month, day in _DATE.findall(text):
+        found.add(year if year else f"{month[:3].lower()} {int(day)}")
+    return frozenset(found)
+
+
 def _share(x: frozenset[str], y: frozenset[str]) -> float:
     return len(x & y) / max(1, min(len(x), len(y)))
 
@@ -101,6 +116,11 @@ def gate_reason(a: str, b: str, cues_a: SentenceCues, cues_b: SentenceCues) -> s
         return "different instances"
     if names_a - names_b and names_b - names_a and not (names_a & names_b) and not near_copy:
         return "different subjects"
+    dates_a, dates_b = dates(a), dates(b)
+    other_names = bool(names_a - names_b and names_b - names_a)
+    if dates_a and dates_b and not (dates_a & dates_b) and (not near_copy or other_names):
+        # A near-copy with both its date and its people changed is a timeline's next entry.
+        return "different times"
     if reported_disagreement(a, b):
         return "reported disagreement"
     shared_subject = bool(names_a & names_b) or bool(cues_a.counted_nouns & cues_b.counted_nouns)
