@@ -15,6 +15,10 @@ HEADLINE = "Council approves budget"
 PARAGRAPHS = (
     "The council met on Tuesday. It approved a budget of 4.2 million pounds, the treasurer said.",
     "Residents will see bins collected weekly from May, and the leisure centre will reopen in June.",
+    # Long enough (over the evidence rule's minimum of words) for the English models to score the document.
+    "Councillors spent most of the evening on the library, which will keep its Saturday hours after a petition "
+    "signed by local families. The opposition leader said the plan left too little for road repairs in the north "
+    "of the town, where potholes have damaged cars and bicycles all winter.",
 )
 
 
