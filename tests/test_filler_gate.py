@@ -155,9 +155,11 @@ def test_stock_phrases_in_a_human_looking_story_are_not_flagged(fast_detector):
     text = (
         "Bryant was named the NBA's Most Valuable Player in 2008 and selected for the All-Star team on 17 occasions.\n\n"
         "He scored 81 points against Toronto in January 2006, the second-highest total in league history.\n\n"
-        '"He was the best player I ever coached," Phil Jackson told ESPN on Sunday.\n'
+        '"He was the best player I ever coached," Phil Jackson told ESPN on Sunday.\n\n'
+        "Bryant spent all 20 of his seasons with the Lakers and won five championships, the last of them in 2010.\n"
     )
     report = fast_detector.check(text, checks=["filler"])
+    assert report.scores["filler"] is not None, "long enough for the evidence rule"
     assert report.scores["filler"] < detector_floor("fast")
     assert not [f for f in report.flags if f.code in ("filler.stock_phrase", "filler.generic")]
 

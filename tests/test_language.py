@@ -19,7 +19,8 @@ SPANISH = (
 ENGLISH = (
     "The council approved next year's budget on Tuesday, with more money for buses and street cleaning. "
     "The opposition voted against it and said residents had not been consulted. Work on the main avenue "
-    "will begin in the spring."
+    "will begin in the spring. The mayor said the plan would keep the library open on Saturdays and repair the "
+    "pavements on the north side of the town, where residents have complained about potholes for two winters."
 )
 
 

@@ -85,6 +85,11 @@ def with_planted_contradiction(report):
         "type": "contradiction", "code": "contradiction.numeric", "score": 0.88,
         "message": "Counts the suspects differently from line 1.", "related": [0], "evidence": {},
     })
+    # A second planted flag keeps the sentence at four or more flags whatever the models flag there today.
+    target["flags"].append({
+        "type": "figure", "code": "figure.vague_source", "score": 0.81,
+        "message": "The source of this figure is vague: \"officials\" are not named.", "related": [], "evidence": {},
+    })
     return report, target["index"]
 
 
