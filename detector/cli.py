@@ -291,6 +291,7 @@ def evaluate() -> None:
 
 
 # Commands that live with their feature, registered here with one line each.
+from . import evidence as _evidence  # noqa: E402
 from .batch.cli import batch_command as _batch_command  # noqa: E402
 from .contradiction import evaluate as _contradictions_eval  # noqa: E402
 from .contradiction import train as _contradictions_train  # noqa: E402
@@ -301,7 +302,6 @@ from .filler import evaluate as _filler_eval  # noqa: E402
 from .filler import train as _filler_train  # noqa: E402
 from .filler import train_repetition as _repetition  # noqa: E402
 from .server import command as _server  # noqa: E402
-from . import evidence as _evidence  # noqa: E402
 
 main.add_command(_batch_command, "batch")
 main.add_command(_server.serve_command, "serve")

@@ -13,15 +13,21 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from . import contradiction, figures, filler, integrity  # noqa: F401 - importing a family registers its checks
-from . import evidence
+from . import contradiction, evidence, figures, filler, integrity  # noqa: F401 - importing a family registers its checks
 from .artifacts import ArtifactStore
 from .checks import GROUP_FLAG_TYPES, Analysis, Check, resolve_checks
 from .decoding import decode_bytes
 from .encoders import DEFAULT_PROFILE, Encoder
-from .evidence import LengthCalibration
 from .errors import ConfigError, DetectorError, InputError
-from .extract import DOCUMENT_FORMATS, PAGE_FORMAT, extract_document, looks_like_page, select_article, sniff_document_format
+from .evidence import LengthCalibration
+from .extract import (
+    DOCUMENT_FORMATS,
+    PAGE_FORMAT,
+    extract_document,
+    looks_like_page,
+    select_article,
+    sniff_document_format,
+)
 from .language import SAMPLE_CHARS, LanguageGuess, identify_language, load_language_model, unsupported_note
 from .report import FLAG_TYPES, Report
 from .segment import FORMATS, Document, segment, sniff_format

@@ -21,7 +21,7 @@ import numpy as np
 from ..checks import Analysis
 from ..encoders import Encoder
 from ..segment import segment
-from ..training.data import news_rows, read_rows, stable_fraction
+from ..training.data import news_rows, read_rows, short_hash, stable_fraction
 from . import perturb
 from .check import (
     candidate_pairs,
@@ -77,9 +77,6 @@ FALSE_FLAGS_PER_ARTICLE = 0.03
 
 ANCHORED_FALSE_FLAGS_PER_ARTICLE = 0.02
 
-
-def short_hash(text: str) -> str:
-    return hashlib.sha1(text.encode()).hexdigest()[:10]
 
 
 class CachedEncoder:

@@ -35,11 +35,11 @@ from pathlib import Path
 import numpy as np
 
 from ..artifacts import ArtifactStore
-from .cross_encoder import CROSS_ENCODER_DIR, LABELS, MAX_TOKENS, PairModel
 from ..encoders import accurate_model_path
 from ..segment import segment
-from . import perturb
 from ..training.data import data_dir, news_rows, stable_fraction
+from . import perturb
+from .cross_encoder import CROSS_ENCODER_DIR, LABELS, MAX_TOKENS, PairModel
 
 SEED = 20261203
 LAYERS = 4
@@ -358,9 +358,9 @@ def reader_values(check, texts: list[str], encoder) -> tuple[list[np.ndarray], l
 
 def fit_reader(store: ArtifactStore, log=print) -> dict:
     """The flag threshold of the cross-encoder in the accurate pipeline, from clean dev-split human articles."""
-    from .reader import PAIR_SHARE, PAIRS_PER_SENTENCE, READER_ARTIFACT, PairReader
     from ..pipeline import Detector
     from .pairs import CachedEncoder, _threshold_for_rate, human_articles
+    from .reader import PAIR_SHARE, PAIRS_PER_SENTENCE, READER_ARTIFACT, PairReader
 
     detector = Detector.load(profile="accurate", checks=["contradiction"], models_dir=str(store.root))
     check = detector.checks[0]
@@ -389,10 +389,10 @@ def fit_reader(store: ArtifactStore, log=print) -> dict:
 
 def labelled_pair_metrics(check, reader, labelled: list[dict]) -> dict:
     """The cross-encoder on the hand-labelled real pairs: alone, behind the gate, and with the numeric path."""
-    from .gate import gate_reason
-    from .reader import read_both_orders
     from .cues import read_cues
+    from .gate import gate_reason
     from .pairs import binary_metrics
+    from .reader import read_both_orders
 
     y = np.array([p["label"] for p in labelled])
     pairs = [(p["a_text"], p["b_text"]) for p in labelled]

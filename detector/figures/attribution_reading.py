@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .figure import Figure
     from ..segment import Document, Sentence
+    from .figure import Figure
 
 NAMED, VAGUE, NONE = "named", "vague", "none"
 HOW = ("sentence", "next_sentence", "paragraph", "quote", "continued", "document", "table")

@@ -24,7 +24,7 @@ from ..artifacts import ArtifactStore
 from ..encoders import Encoder
 from ..segment import segment
 from ..training import commands
-from ..training.data import human_text_span, read_rows, sentence_at
+from ..training.data import human_text_span, read_rows, sentence_at, short_hash
 
 if TYPE_CHECKING:  # pragma: no cover
     from .attribution import SupportContext
@@ -81,9 +81,6 @@ VAGUE_WORDS = re.compile(
 def likely_figure(text: str) -> bool:
     return bool(CANDIDATE.search(_ONLY_CALENDAR.sub(" ", text)))
 
-
-def short_hash(text: str) -> str:
-    return hashlib.sha1(text.encode()).hexdigest()[:10]
 
 
 def candidate_sentences(text: str, skip_chars: int = 0):
@@ -235,8 +232,8 @@ class Item:
 
 def load_items() -> list[Item]:
     """The labelled sentences, re-read from the shared data and checked against their hashes."""
-    from .attribution_reading import read_attributions
     from .attribution import context_for
+    from .attribution_reading import read_attributions
     from .check import needs_source
     from .reading import document_figures
 

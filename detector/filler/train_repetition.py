@@ -9,7 +9,6 @@ whole test-split news articles.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import sys
@@ -22,7 +21,7 @@ from ..artifacts import ArtifactStore
 from ..encoders import Encoder
 from ..segment import segment
 from ..training import commands
-from ..training.data import news_rows, read_rows, sentence_at, write_candidates
+from ..training.data import news_rows, read_rows, sentence_at, short_hash, write_candidates
 from .repetition import (
     ELIGIBLE_KINDS,
     MIN_WORDS,
@@ -41,9 +40,6 @@ MIN_PRECISION = 0.85
 SAMPLE_BINS = (0.45, 0.55, 0.65, 0.75, 0.85, 1.01)
 
 
-def _short_hash(text: str) -> str:
-    return hashlib.sha1(text.encode()).hexdigest()[:10]
-
 
 def load_labelled_pairs() -> list[dict]:
     """The labelled pairs with their sentences' clean text, read from the shared data."""
@@ -58,7 +54,7 @@ def load_labelled_pairs() -> list[dict]:
         text = documents[row["doc"]]
         document = segment(text)
         earlier, later = sentence_at(document, row["earlier"]).clean, sentence_at(document, row["later"]).clean
-        if _short_hash(earlier) != row["earlier_sha1"] or _short_hash(later) != row["later_sha1"]:
+        if short_hash(earlier) != row["earlier_sha1"] or short_hash(later) != row["later_sha1"]:
             raise ValueError(f"labelled pair {row['pair_id']}: the text no longer matches its hash")
         pairs.append({**row, "earlier_text": earlier, "later_text": later})
     return pairs

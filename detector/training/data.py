@@ -75,6 +75,11 @@ def stable_fraction(key: str, salt: str = "") -> float:
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
+def short_hash(text: str) -> str:
+    """The hash a stand-off label keeps of its sentence's text, to tell that a span still points at it."""
+    return hashlib.sha1(text.encode()).hexdigest()[:10]
+
+
 def sentence_at(document, span: tuple[int, int] | list[int]):
     """The sentence a stand-off label points at: same start, else the one overlapping it most.
 
