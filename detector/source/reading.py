@@ -1,0 +1,441 @@
+"""Reading a copy against its source: alignment, then what the source does not hold or says otherwise.
+
+Every copy sentence is aligned to its most similar source sentences by the shared
+sentence vectors (MiniLM in the accurate profile). Then, per copy sentence:
+
+- figures are compared as values through the figures reader (``detector.figures``),
+  so "1,500", "1500" and "1.5 thousand" are one figure; a copy figure that no source
+  figure matches is unsupported, and contradicted where an aligned source sentence
+  gives the same kind of quantity (same counted noun, same unit) another value;
+- names are capitalised spans; a name is unsupported when its last word (the
+  surname, the head) is nowhere in the source; where an aligned source sentence
+  names someone the copy never does, the name was changed;
+- negation: a closely aligned pair that shares its content words but not its
+  negation parity ("will" / "will not") is a contradiction candidate;
+- a claim is unsupported when no source sentence is close to it, by meaning
+  (vector similarity) or by words (share of its content words the source holds).
+
+Contradiction candidates are read by the contradiction family's cross-encoder
+(``detector.contradiction.score_pairs``), whose P(contradiction) ranks them. This
+module measures; the thresholds that turn measurements into flags are data
+(``SourceThresholds``, chosen by ``detector train source`` on faithful rewrites).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..checks import Against, Analysis
+from ..figures import Figure, analysis_figures, compatible, document_figures
+
+log = logging.getLogger(__name__)
+
+# Figure kinds that are no fact of the story: list markers and bare spelled-out
+# numbers ("the two"), identifiers ("Route 12"), street addresses.
+_IGNORED_KINDS = frozenset({"other", "identifier", "address"})
+# Kinds that measure the same sort of thing, for telling a changed figure from another figure.
+_KIND_FAMILY = {"year": "time", "date": "time", "period": "time", "time": "clock"}
+
+# Sentence-initial words at least this frequent are read as ordinary words, not names.
+COMMON_ZIPF = 3.0
+# Sentences this similar say the same words (cosine of their vectors): no clash between them.
+VERBATIM = 0.98
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]")
+_NAME_WORD = r"(?:[A-Z][A-Za-z'’\-]*[A-Za-z]\.?|[A-Z]\.(?:[A-Z]\.)*)"
+_NAME = re.compile(
+    rf"(?<![\w'’]){_NAME_WORD}(?:[ \t]+(?:(?:of|de|da|del|van|von|bin|al|la|le|du|dos)[ \t]+)?{_NAME_WORD})*"
+)
+# Capitalised words that are no name: function words at a sentence start, titles, calendar words.
+_NOT_NAME = frozenset(
+    """a an the this that these those there their they them he she his her hers him it its i we our us you your
+    my me in on at by for from to of and or but nor so yet if as with without after before when while where why
+    how what who whom whose which because since although though however meanwhile also still then now today
+    yesterday tomorrow here no not yes all some many most more much each every both either neither other another
+    such one two three four five six seven eight nine ten mr mrs ms dr sir madam st mt president senator sen rep
+    gov governor mayor minister prime secretary chairman judge justice general gen col lt sgt officer chief
+    king queen prince princess lord lady pope rev professor prof ceo cfo monday tuesday wednesday thursday friday
+    saturday sunday january february march april may june july august september october november december jan feb
+    mar apr jun jul aug sep sept oct nov dec a.m p.m am pm according despite during after until unless once just only even
+    well oh please thanks thank dear said says will would could should can may might must did does do is was were
+    are be been being has have had let lets like new old first last next former latest""".split()
+)
+_NEGATIONS = frozenset(
+    "not no never none nobody nothing neither nor cannot can't won't don't doesn't didn't isn't aren't wasn't "
+    "weren't hasn't haven't hadn't shouldn't wouldn't couldn't n't without".split()
+)
+_NOT_NEGATING_NEXT = {"not": frozenset(("only", "just", "merely", "least")), "no": frozenset(("doubt", "matter", "longer"))}
+_STOP = frozenset(
+    """a an the this that these those there their they them he she his her it its we our you your i me my of in on
+    at by for from to and or but nor so if as with about into over after before than then also been be is was were
+    are am has have had do does did will would could should can may might must shall not no said says say told
+    who whom whose which what when where why how all any some more most much many such very just only""".split()
+)
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'").removesuffix("'s") for w in _WORD.findall(text)]
+
+
+def _content(words: list[str]) -> set[str]:
+    return {_stem(w) for w in words if len(w) > 2 and w not in _STOP}
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ings", "ing", "ied", "ies", "ed", "es", "s", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _negation_parity(text: str) -> int:
+    tokens = [t.lower().replace("’", "'") for t in re.findall(r"[A-Za-z'’]+", text)]
+    count = 0
+    for i, t in enumerate(tokens):
+        negates = t in _NEGATIONS or t.endswith("n't")
+        if negates and tokens[i + 1 : i + 2] and tokens[i + 1] in _NOT_NEGATING_NEXT.get(t, ()):
+            negates = False
+        count += negates
+    return count % 2
+
+
+@dataclass(frozen=True, slots=True)
+class SourceThresholds:
+    """Where measurements become flags; chosen on faithful rewrites by ``detector train source``.
+
+    ``claim_similarity`` / ``claim_coverage``: a copy sentence below both has no source
+    sentence close to it. ``aligned``: two sentences this similar tell the same fact, so a
+    different figure, name or negation between them is a clash.
+    """
+
+    claim_similarity: float
+    claim_coverage: float
+    aligned: float
+    min_claim_words: int = 8
+    # Negation flips and changed names are common in faithful rewording ("did not survive" / "died",
+    # a surname for a full name): they stand only where the cross-encoder finds contradiction this likely.
+    min_nli: float = 0.5
+
+    def to_dict(self) -> dict:
+        return {"claim_similarity": self.claim_similarity, "claim_coverage": self.claim_coverage,
+                "aligned": self.aligned, "min_claim_words": self.min_claim_words, "min_nli": self.min_nli}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpan:
+    """A source sentence quoted as evidence: its text and offsets into the source text."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict:
+        return {"sentence": self.index, "start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(slots=True)
+class Finding:
+    """One thing in one copy sentence: what is missing from the source or what it says otherwise."""
+
+    sentence: int
+    code: str  # source.contradicted | source.unsupported
+    what: str  # figure | name | negation | claim
+    text: str  # the copy's wording (the figure, the name, or the sentence)
+    message: str
+    similarity: float
+    source: SourceSpan | None = None
+    source_text: str | None = None  # the source's wording that clashes (its figure or name)
+    nli: float | None = None  # the cross-encoder's P(contradiction | source, copy)
+    start: int | None = None  # the span in the copy (offsets into the copy's input)
+    end: int | None = None
+
+
+@dataclass(slots=True)
+class SentenceAlignment:
+    best: np.ndarray  # best similarity to any source sentence, per copy sentence
+    coverage: np.ndarray  # share of the copy sentence's content words the source holds
+    top: np.ndarray  # indexes of the most similar source sentences, best first
+    words: np.ndarray  # content words per copy sentence
+
+
+@dataclass(slots=True)
+class SourceReading:
+    """Everything measured for one copy against one source; ``findings`` are candidates before thresholds."""
+
+    alignment: SentenceAlignment
+    findings: list[Finding] = field(default_factory=list)
+    source_recall: float = 0.0  # share of source sentences some copy sentence is aligned to
+    copy_words: int = 0
+    source_words: int = 0
+    verbatim_share: float = 0.0  # share of copy sentences a source sentence says word for word
+
+
+def _span(against: Against, index: int) -> SourceSpan:
+    s = against.document.sentences[index]
+    return SourceSpan(index, s.start, s.end, s.text)
+
+
+def _figure_wanted(f: Figure) -> bool:
+    if f.kind == "ordinal" and not any(c.isdigit() for c in f.text):
+        return False  # "first", "second": rewording, not a figure
+    return f.value is not None and math.isfinite(f.value) and f.kind not in _IGNORED_KINDS
+
+
+def _same_quantity(a: Figure, b: Figure) -> bool:
+    """Whether two figures measure the same sort of thing, so that different values clash."""
+    if _KIND_FAMILY.get(a.kind, a.kind) != _KIND_FAMILY.get(b.kind, b.kind):
+        return False
+    if a.kind in ("year", "date", "period", "age"):
+        return True
+    if a.noun_key and b.noun_key:
+        return a.noun_key == b.noun_key
+    return bool(a.unit) and a.unit == b.unit and not (a.noun_key or b.noun_key)
+
+
+def _digits_in(text: str) -> set[str]:
+    return {m.replace(",", "") for m in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}
+
+
+def _value_matches(f: Figure, source_figures: list[Figure], source_digits: set[str]) -> bool:
+    for s in source_figures:
+        if s.value is None:
+            continue
+        if s.value == f.value or compatible(f, s):
+            return True
+    # Numbers the reader types as no figure in the source (inside a name, a URL) still count as said there.
+    raw = re.findall(r"\d[\d,]*(?:\.\d+)?", f.text)
+    return bool(raw) and all(r.replace(",", "") in source_digits for r in raw)
+
+
+class _NameIndex:
+    """The source's words, for asking whether a name of the copy appears there."""
+
+    def __init__(self, source_text: str):
+        words = _words(source_text)
+        self.words = set(words)
+        self.prefixes = {w[:5] for w in words if len(w) >= 6}
+        initials = [w[0] for w in words]
+        self.text = " ".join(words)
+        self._initials = "".join(initials)
+
+    def holds(self, token: str) -> bool:
+        t = token.lower().replace("’", "'").removesuffix("'s").strip(".")
+        if t in self.words:
+            return True
+        if len(t) >= 6 and t[:5] in self.prefixes:  # "American" / "America", "Democratic" / "Democrats"
+            return True
+        if token.isupper() and 2 <= len(t) <= 5:  # an acronym the source spells out
+            return t in self._initials
+        return False
+
+
+def names_in(text: str) -> list[tuple[int, int, str, str]]:
+    """Capitalised name spans of a sentence: (start, end, the span, its head word), titles and function words dropped."""
+    out = []
+    for match in _NAME.finditer(text):
+        words = match.group(0).split()
+        start = match.start()
+        # Drop leading function words and titles ("The", "President"); the name is what follows.
+        while words and words[0].lower().strip(".").removesuffix("'s").removesuffix("’s") in _NOT_NAME:
+            start = text.index(words[1], start + len(words[0])) if len(words) > 1 else match.end()
+            words = words[1:]
+        words = [w for w in words if not (w.isupper() and len(w) > 5)]  # shouted words in scraped copy
+        if not words:
+            continue
+        head = words[-1].removesuffix("'s").removesuffix("’s").strip(".")
+        if head.lower() in _NOT_NAME or len(head) < 2:
+            continue
+        span = re.sub(r"['’]s$", "", text[start : match.end()].rstrip("."))
+        out.append((start, start + len(span), span, head))
+    return out
+
+
+def _common_word(word: str) -> bool:
+    """An everyday English word (wordfreq's Zipf scale: 'however' 5.6, 'actor' 4.4), not a rare surname."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word.lower(), "en") >= COMMON_ZIPF
+
+
+def _sentence_start_word(text: str, start: int) -> bool:
+    return not text[:start].strip(" \"'“‘(")
+
+
+def align(analysis: Analysis) -> tuple[SentenceAlignment, np.ndarray]:
+    """The alignment of each copy sentence, and the copy x source similarity matrix."""
+    against = analysis.against
+    copy_vectors = np.asarray(analysis.vectors, dtype=np.float32)
+    source_vectors = np.asarray(against.vectors, dtype=np.float32)
+    similarity = _normalised(copy_vectors) @ _normalised(source_vectors).T
+    top = np.argsort(-similarity, axis=1)[:, :3]
+    best = similarity.max(axis=1) if similarity.size else np.zeros(len(copy_vectors))
+    source_content = set()
+    for s in against.document.sentences:
+        source_content |= _content(_words(s.clean))
+    words = []
+    coverage = np.zeros(len(copy_vectors))
+    for i, s in enumerate(analysis.sentences):
+        content = _content(_words(s.clean))
+        words.append(len(_words(s.clean)))
+        coverage[i] = len(content & source_content) / len(content) if content else 1.0
+    return SentenceAlignment(best, coverage, top, np.asarray(words)), similarity
+
+
+def _normalised(x: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.where(norms == 0, 1.0, norms)
+
+
+def read_against(analysis: Analysis, thresholds: SourceThresholds) -> SourceReading:
+    """Align the copy to the source and list every unsupported or contradicted figure, name, negation and claim."""
+    against = analysis.against
+    (alignment, similarity) = align(analysis)
+    source_doc = against.document
+    source_text = " ".join(s.clean for s in source_doc.sentences)
+    source_figures = [f for f in document_figures(source_doc) if _figure_wanted(f)]
+    source_by_sentence: dict[int, list[Figure]] = {}
+    for f in source_figures:
+        source_by_sentence.setdefault(f.sentence, []).append(f)
+    source_digits = _digits_in(source_text)
+    names = _NameIndex(source_text)
+    copy_names = _NameIndex(" ".join(s.clean for s in analysis.sentences))
+    copy_lower_words = {w.lower() for s in analysis.sentences for w in re.findall(r"\b[a-z][a-z'\-]*\b", s.clean)}
+    source_lower_words = {w for w in re.findall(r"\b[a-z][a-z'\-]*\b", source_text)}
+    mid_sentence_names = {
+        head for s in analysis.sentences for start, _, _, head in names_in(s.clean) if not _sentence_start_word(s.clean, start)
+    }
+
+    reading = SourceReading(alignment)
+    reading.copy_words = int(alignment.words.sum())
+    reading.source_words = len(_words(source_text))
+    if similarity.size:
+        reading.source_recall = float((similarity.max(axis=0) >= thresholds.aligned).mean())
+        reading.verbatim_share = float((alignment.best >= VERBATIM).mean())
+    copy_figures: dict[int, list[Figure]] = {}
+    for f in analysis_figures(analysis):
+        if _figure_wanted(f):
+            copy_figures.setdefault(f.sentence, []).append(f)
+
+    for i, sentence in enumerate(analysis.sentences):
+        best = float(alignment.best[i])
+        aligned = [int(j) for j in alignment.top[i] if similarity[i, j] >= thresholds.aligned]
+        # Figures.
+        for f in copy_figures.get(i, []):
+            if _value_matches(f, source_figures, source_digits):
+                continue
+            clash = next(
+                ((j, s) for j in aligned for s in source_by_sentence.get(j, []) if _same_quantity(f, s) and not compatible(f, s)),
+                None,
+            )
+            what = f"the figure {f.text}" + (f" ({f.noun})" if f.noun and f.noun not in f.text else "")
+            if clash is not None:
+                j, s = clash
+                reading.findings.append(Finding(
+                    i, "source.contradicted", "figure", f.text,
+                    f'{what[0].upper() + what[1:]} differs from the source, which says "{s.text}"',
+                    float(similarity[i, j]), _span(against, j), s.text, start=f.start, end=f.end))
+            else:
+                reading.findings.append(Finding(
+                    i, "source.unsupported", "figure", f.text, f"{what[0].upper() + what[1:]} is not in the source",
+                    best, start=f.start, end=f.end))
+        # Names.
+        text = sentence.clean
+        seen: set[str] = set()
+        for start, end, span, head in names_in(text):
+            if head.lower() in seen:
+                continue
+            seen.add(head.lower())
+            if names.holds(head) or span.lower() in names.text:
+                continue
+            if _sentence_start_word(text, start) and " " not in span and head not in mid_sentence_names and (
+                head.lower() in copy_lower_words or head.lower() in source_lower_words or _common_word(head)
+            ):
+                continue  # a word capitalised only because it starts the sentence ("Furthermore", "Actor")
+            other = None
+            for j in aligned:
+                source_sentence = source_doc.sentences[j].clean
+                for their_start, _, their_span, their_head in names_in(source_sentence):
+                    if not copy_names.holds(their_head) and not (
+                        _sentence_start_word(source_sentence, their_start) and _common_word(their_head)
+                    ):
+                        other = (j, their_span)
+                        break
+                if other:
+                    break
+            offset = sentence.start if sentence.clean == sentence.text else None
+            copy_start = offset + start if offset is not None else None
+            copy_end = offset + end if offset is not None else None
+            if other is not None and thresholds.aligned <= similarity[i, other[0]] < VERBATIM:
+                j, their_span = other
+                reading.findings.append(Finding(
+                    i, "source.contradicted", "name", span,
+                    f'Names {span} where the source names {their_span}', float(similarity[i, j]), _span(against, j),
+                    their_span, start=copy_start, end=copy_end))
+            else:
+                reading.findings.append(Finding(
+                    i, "source.unsupported", "name", span, f"The name {span} is not in the source", best,
+                    start=copy_start, end=copy_end))
+        # Negation flips in a closely aligned pair that shares its content.
+        if aligned:
+            j = aligned[0]
+            source_sentence = source_doc.sentences[j].clean
+            copy_content = _content(_words(text))
+            their_content = _content(_words(source_sentence))
+            overlap = len(copy_content & their_content) / max(1, len(copy_content | their_content))
+            if overlap >= 0.5 and _negation_parity(text) != _negation_parity(source_sentence):
+                reading.findings.append(Finding(
+                    i, "source.contradicted", "negation", text,
+                    "Says the opposite of the source (a negation added or dropped)", float(similarity[i, j]),
+                    _span(against, j), source_sentence))
+        # Claims no source sentence is close to.
+        if (
+            sentence.kind in ("sentence", "list_item")
+            and alignment.words[i] >= thresholds.min_claim_words
+            and best < thresholds.claim_similarity
+            and alignment.coverage[i] < thresholds.claim_coverage
+        ):
+            j = int(alignment.top[i][0]) if alignment.top.shape[1] else None
+            reading.findings.append(Finding(
+                i, "source.unsupported", "claim", text,
+                "No sentence of the source says this (closest similarity {:.2f}, {:.0%} of its words in the source)".format(
+                    best, float(alignment.coverage[i])),
+                best, _span(against, j) if j is not None else None))
+    return reading
+
+
+def score_contradictions(reading: SourceReading, analysis: Analysis, profile: str, store, min_nli: float) -> None:
+    """Read each contradiction candidate with the cross-encoder: P(contradiction | source, copy) into ``nli``.
+
+    A negation flip or a changed name below ``min_nli`` is dropped (the name stays as unsupported);
+    a changed figure stands on the values alone. Without the model every candidate stays, unread.
+    """
+    candidates = [f for f in reading.findings if f.code == "source.contradicted" and f.source is not None]
+    if not candidates:
+        return
+    try:
+        from ..contradiction import score_pairs
+
+        pairs = [(analysis.against.document.sentences[f.source.index].clean, analysis.sentences[f.sentence].clean)
+                 for f in candidates]
+        probabilities = score_pairs(pairs, profile=profile, store=store)
+    except Exception as exc:  # noqa: BLE001 - the rules' reading stands without the model
+        log.warning("cross-encoder unavailable for source contradictions: %s", exc)
+        return
+    for finding, p in zip(candidates, probabilities):
+        finding.nli = float(p[0])
+    kept = []
+    for finding in reading.findings:
+        if finding.code == "source.contradicted" and finding.nli is not None and finding.nli < min_nli:
+            if finding.what == "negation":
+                continue
+            if finding.what == "name":
+                finding.code = "source.unsupported"
+                finding.message = f"The name {finding.text} is not in the source"
+                finding.source = finding.source_text = None
+        kept.append(finding)
+    reading.findings = kept
