@@ -26,7 +26,7 @@ ARTIFACT = "source/{profile}.joblib"
 class _SourceCheck(Check):
     group = "source"
 
-    def load(self, store: ArtifactStore, profile: str) -> "_SourceCheck":
+    def load(self, store: ArtifactStore, profile: str) -> _SourceCheck:
         artifact = store.load_joblib(ARTIFACT.format(profile=profile))
         self.store_ = store
         self.profile_ = profile

@@ -22,9 +22,11 @@ from ..artifacts import ArtifactStore
 from ..training import commands
 from ..training.data import short_hash
 from .check import ARTIFACT
+from .judging import precision as judged_precision
+from .judging import read_jsonl
 from .model import reading_features
-from .train import CACHE, VectorCache, load_split, read_all
 from .reading import SourceThresholds
+from .train import CACHE, Pair, VectorCache, load_split, prepare, read_all
 
 
 def _auroc(y: np.ndarray, score: np.ndarray) -> float | None:
@@ -69,6 +71,18 @@ def evaluate(store: ArtifactStore, profile: str, split: str = "test", dump: Path
         for code in ("source.contradicted", "source.unsupported"):
             counts[code] = round(float(np.mean([sum(1 for f in i.reading.findings if f.code == code) for i in chosen])), 3)
         flags_per_copy[name] = counts
+    # Copies that keep every fact by construction: the source itself, and its first half (a cut). The
+    # document model must not read "verbatim" or "shorter" as distortion.
+    controls = {}
+    stories = list({i.pair: i for i in items}.values())
+    for name, cut in (("source_itself", lambda t: t), ("source_first_half", lambda t: t[: _sentence_cut(t)])):
+        copies = [Pair(f"{s.pair}:{name}", s.pair, name, "", 0, cut(s.source), s.source) for s in stories]
+        prepare(copies, cache, profile)
+        read_all(copies, thresholds, profile, store)
+        control = model.predict_proba(np.stack([reading_features(c.reading) for c in copies]))[:, 1]
+        controls[name] = {"n": len(copies), "mean_score": round(float(control.mean()), 4),
+                          "share_over_0.5": round(float((control > 0.5).mean()), 4),
+                          "flags_per_copy": round(float(np.mean([len(c.reading.findings) for c in copies])), 3)}
     result = {
         "split": split,
         "pairs": len(items),
@@ -80,6 +94,7 @@ def evaluate(store: ArtifactStore, profile: str, split: str = "test", dump: Path
         "per_manipulation_method": per_method,
         "per_faithful_method": faithful,
         "flags_per_copy": flags_per_copy,
+        "faithful_controls": controls,
     }
     if dump is not None:
         dump.parent.mkdir(parents=True, exist_ok=True)
@@ -90,15 +105,24 @@ def evaluate(store: ArtifactStore, profile: str, split: str = "test", dump: Path
                     handle.write(json.dumps({
                         "article": item.id, "pair": item.pair, "method": item.method, "distorts": item.distorts,
                         "against_source": round(float(p), 4), "sentence": f.sentence,
-                        "sha1": short_hash(sentences[f.sentence].text), "code": f.code, "kind": f.what,
+                        "sha1": short_hash(sentences[f.sentence].clean), "code": f.code, "kind": f.what,
                         "copy_sentence": sentences[f.sentence].text, "copy": f.text, "message": f.message,
                         "source": f.source.to_dict() if f.source else None, "source_says": f.source_text,
                         "nli": f.nli, "similarity": round(f.similarity, 4),
                     }, ensure_ascii=False) + "\n")
         result["dump"] = str(dump)
+        if split == "test" and profile == "accurate":
+            result["judged_flags"] = judged_precision(read_jsonl(dump))
     if speed_pairs:
         result["speed"] = _speed(store, profile, items[:speed_pairs])
     return result
+
+
+def _sentence_cut(text: str) -> int:
+    """The end of the sentence that closes the first half of ``text``."""
+    middle = len(text) // 2
+    end = text.find(". ", middle)
+    return end + 1 if end != -1 else len(text)
 
 
 def _speed(store: ArtifactStore, profile: str, items) -> dict:

@@ -10,8 +10,13 @@ import numpy as np
 
 from .reading import SourceReading
 
+# Evidence of distortion only. How much of the copy is the source word for word, how much of
+# the source it covers and how long it is are left out on purpose: in LLMFake the faithful
+# copies are summaries and the manipulated ones mostly verbatim, and a model that learnt
+# "verbatim = distorted" would score a lightly edited wire story as a distortion.
 FEATURES = (
     "copy_sentences_log",
+    "unsupported_claims",
     "unsupported_claim_share",
     "unsupported_figures",
     "unsupported_figure_share",
@@ -19,14 +24,10 @@ FEATURES = (
     "unsupported_name_share",
     "contradicted",
     "max_contradiction_nli",
-    "best_similarity_mean",
     "best_similarity_min",
     "best_similarity_p10",
-    "coverage_mean",
     "coverage_min",
-    "verbatim_share",
-    "source_recall",
-    "length_ratio_log",
+    "coverage_p10",
 )
 
 
@@ -41,26 +42,24 @@ def reading_features(reading: SourceReading) -> np.ndarray:
     def count(code: str, what: str | None = None) -> int:
         return sum(1 for f in findings if f.code == code and (what is None or f.what == what))
 
+    claims = count("source.unsupported", "claim")
     figures = count("source.unsupported", "figure")
     names = count("source.unsupported", "name")
     nli = [f.nli for f in findings if f.code == "source.contradicted" and f.nli is not None]
     return np.array([
         np.log1p(n),
-        count("source.unsupported", "claim") / n,
+        np.log1p(claims),
+        claims / n,
         np.log1p(figures),
         figures / n,
         np.log1p(names),
         names / n,
         np.log1p(count("source.contradicted")),
         max(nli) if nli else 0.0,
-        float(np.mean(best)),
         float(np.min(best)),
         float(np.percentile(best, 10)),
-        float(np.mean(coverage)),
         float(np.min(coverage)),
-        reading.verbatim_share,
-        reading.source_recall,
-        np.log((reading.copy_words + 1) / (reading.source_words + 1)),
+        float(np.percentile(coverage, 10)),
     ], dtype=np.float64)
 
 

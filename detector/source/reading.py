@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..checks import Against, Analysis
-from ..figures import Figure, analysis_figures, compatible, document_figures
+from ..figures import Figure, analysis_figures, document_figures
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,8 @@ _KIND_FAMILY = {"year": "time", "date": "time", "period": "time", "time": "clock
 
 # Sentence-initial words at least this frequent are read as ordinary words, not names.
 COMMON_ZIPF = 3.0
+# A copy sentence shorter than this (a dateline, a caption) is not read for clashes, only for what is missing.
+MIN_CLASH_WORDS = 5
 # Sentences this similar say the same words (cosine of their vectors): no clash between them.
 VERBATIM = 0.98
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]")
@@ -52,28 +54,14 @@ _NAME = re.compile(
 )
 # Capitalised words that are no name: function words at a sentence start, titles, calendar words.
 _NOT_NAME = frozenset(
-    """a an the this that these those there their they them he she his her hers him it its i we our us you your
-    my me in on at by for from to of and or but nor so yet if as with without after before when while where why
-    how what who whom whose which because since although though however meanwhile also still then now today
-    yesterday tomorrow here no not yes all some many most more much each every both either neither other another
-    such one two three four five six seven eight nine ten mr mrs ms dr sir madam st mt president senator sen rep
-    gov governor mayor minister prime secretary chairman judge justice general gen col lt sgt officer chief
-    king queen prince princess lord lady pope rev professor prof ceo cfo monday tuesday wednesday thursday friday
-    saturday sunday january february march april may june july august september october november december jan feb
-    mar apr jun jul aug sep sept oct nov dec a.m p.m am pm according despite during after until unless once just only even
-    well oh please thanks thank dear said says will would could should can may might must did does do is was were
-    are be been being has have had let lets like new old first last next former latest""".split()
+    ["a", "an", "the", "this", "that", "these", "those", "there", "their", "they", "them", "he", "she", "his", "her", "hers", "him", "it", "its", "i", "we", "our", "us", "you", "your", "my", "me", "in", "on", "at", "by", "for", "from", "to", "of", "and", "or", "but", "nor", "so", "yet", "if", "as", "with", "without", "after", "before", "when", "while", "where", "why", "how", "what", "who", "whom", "whose", "which", "because", "since", "although", "though", "however", "meanwhile", "also", "still", "then", "now", "today", "yesterday", "tomorrow", "here", "no", "not", "yes", "all", "some", "many", "most", "more", "much", "each", "every", "both", "either", "neither", "other", "another", "such", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "mr", "mrs", "ms", "dr", "sir", "madam", "st", "mt", "president", "senator", "sen", "rep", "gov", "governor", "mayor", "minister", "prime", "secretary", "chairman", "judge", "justice", "general", "gen", "col", "lt", "sgt", "officer", "chief", "king", "queen", "prince", "princess", "lord", "lady", "pope", "rev", "professor", "prof", "ceo", "cfo", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "a.m", "p.m", "am", "pm", "according", "despite", "during", "after", "until", "unless", "once", "just", "only", "even", "well", "oh", "please", "thanks", "thank", "dear", "said", "says", "will", "would", "could", "should", "can", "may", "might", "must", "did", "does", "do", "is", "was", "were", "are", "be", "been", "being", "has", "have", "had", "let", "lets", "like", "new", "old", "first", "last", "next", "former", "latest"]
 )
 _NEGATIONS = frozenset(
-    "not no never none nobody nothing neither nor cannot can't won't don't doesn't didn't isn't aren't wasn't "
-    "weren't hasn't haven't hadn't shouldn't wouldn't couldn't n't without".split()
+    ["not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "cannot", "can't", "won't", "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't", "hasn't", "haven't", "hadn't", "shouldn't", "wouldn't", "couldn't", "n't", "without"]
 )
 _NOT_NEGATING_NEXT = {"not": frozenset(("only", "just", "merely", "least")), "no": frozenset(("doubt", "matter", "longer"))}
 _STOP = frozenset(
-    """a an the this that these those there their they them he she his her it its we our you your i me my of in on
-    at by for from to and or but nor so if as with about into over after before than then also been be is was were
-    are am has have had do does did will would could should can may might must shall not no said says say told
-    who whom whose which what when where why how all any some more most much many such very just only""".split()
+    ["a", "an", "the", "this", "that", "these", "those", "there", "their", "they", "them", "he", "she", "his", "her", "it", "its", "we", "our", "you", "your", "i", "me", "my", "of", "in", "on", "at", "by", "for", "from", "to", "and", "or", "but", "nor", "so", "if", "as", "with", "about", "into", "over", "after", "before", "than", "then", "also", "been", "be", "is", "was", "were", "are", "am", "has", "have", "had", "do", "does", "did", "will", "would", "could", "should", "can", "may", "might", "must", "shall", "not", "no", "said", "says", "say", "told", "who", "whom", "whose", "which", "what", "when", "where", "why", "how", "all", "any", "some", "more", "most", "much", "many", "such", "very", "just", "only"]
 )
 
 
@@ -181,34 +169,110 @@ def _span(against: Against, index: int) -> SourceSpan:
 
 
 def _figure_wanted(f: Figure) -> bool:
-    if f.kind == "ordinal" and not any(c.isdigit() for c in f.text):
-        return False  # "first", "second": rewording, not a figure
-    return f.value is not None and math.isfinite(f.value) and f.kind not in _IGNORED_KINDS
-
-
-def _same_quantity(a: Figure, b: Figure) -> bool:
-    """Whether two figures measure the same sort of thing, so that different values clash."""
-    if _KIND_FAMILY.get(a.kind, a.kind) != _KIND_FAMILY.get(b.kind, b.kind):
+    if f.value is None or not math.isfinite(f.value) or f.kind in _IGNORED_KINDS:
         return False
-    if a.kind in ("year", "date", "period", "age"):
+    if not any(c.isdigit() for c in f.text):
+        # "first", "the two of them", "both": rewording, not a figure of the story.
+        return f.kind != "ordinal" and f.value > 2
+    return True
+
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_MONTH_NEAR = re.compile(r"\b(" + "|".join(m[:3] for m in _MONTHS) + r")[a-z]*\.?", re.IGNORECASE)
+# Lengths of time in days, so that "nearly two decades" and "nearly 20 years" are one figure.
+_DAYS = {"day": 1.0, "week": 7.0, "fortnight": 14.0, "month": 30.44, "year": 365.25, "decade": 3652.5, "century": 36525.0}
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A figure as compared here: its kind's family, the bounds its wording allows on a common scale, a month for a date."""
+
+    figure: Figure
+    family: str
+    low: float
+    high: float
+    month: int | None = None
+
+    @property
+    def label(self) -> str:
+        if self.month is not None:
+            return f"{_MONTHS[self.month].capitalize()} {self.figure.text}"
+        return self.figure.text
+
+
+def quantity(f: Figure, text: str, offset: int) -> Quantity:
+    """``f`` read for comparison; ``text`` is the text its offsets point into, less ``offset``."""
+    low = f.low if f.low is not None else f.value
+    high = f.high if f.high is not None else (math.inf if f.approx in ("over", "at_least") else f.value)
+    if f.low is None and f.approx in ("under", "at_most", "nearly"):
+        low = 0.0
+    if f.approx is None and f.low == f.high:
+        # A round exact figure covers its rounding: "1,500" may be 1,523 written round; "1.2 million" 1.15-1.25 million.
+        step = _rounding_step(f)
+        low, high = f.value - step / 2, f.value + step / 2
+    if f.kind == "year" and f.text.rstrip("’'").endswith("s"):  # "the 1990s"
+        low, high = f.value, f.value + 9
+    family = _KIND_FAMILY.get(f.kind, f.kind)
+    unit = (f.unit or "").lower().rstrip("s")
+    unit = "century" if unit == "centurie" else unit
+    if unit in _DAYS:
+        low, high = low * _DAYS[unit], high * _DAYS[unit]
+        family = "length_of_time"
+    month = None
+    if f.kind == "date":
+        window = text[max(0, f.start - offset - 12) : f.end - offset + 12]
+        found = _MONTH_NEAR.search(window)
+        if found:
+            month = [m[:3] for m in _MONTHS].index(found.group(1).lower()[:3])
+    return Quantity(f, family, low, high, month)
+
+
+def _rounding_step(f: Figure) -> float:
+    digits = re.findall(r"\d[\d,]*(?:\.\d+)?", f.text)
+    if not digits:
+        return 0.0
+    raw = digits[0].replace(",", "")
+    base = float(raw) if raw else 0.0
+    scale = f.value / base if base else 1.0
+    if "." in raw:
+        return 10.0 ** -len(raw.split(".")[1]) * scale
+    zeros = len(raw) - len(raw.rstrip("0"))
+    return (10.0**zeros if zeros >= 2 else 0.0) * scale
+
+
+def _overlap(a: Quantity, b: Quantity) -> bool:
+    if a.month is not None and b.month is not None and a.month != b.month:
+        return False
+    tolerance = 1e-9 * max(1.0, abs(a.low), abs(b.low))
+    return a.low <= b.high + tolerance and b.low <= a.high + tolerance
+
+
+def _same_quantity(a: Quantity, b: Quantity) -> bool:
+    """Whether two figures measure the same sort of thing, so that different values clash."""
+    if a.family != b.family:
+        return False
+    fa, fb = a.figure, b.figure
+    if a.family in ("time", "age", "length_of_time"):
         return True
-    if a.noun_key and b.noun_key:
-        return a.noun_key == b.noun_key
-    return bool(a.unit) and a.unit == b.unit and not (a.noun_key or b.noun_key)
+    if fa.noun_key and fb.noun_key:
+        return fa.noun_key == fb.noun_key
+    return bool(fa.unit) and fa.unit == fb.unit and not (fa.noun_key or fb.noun_key)
 
 
 def _digits_in(text: str) -> set[str]:
     return {m.replace(",", "") for m in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}
 
 
-def _value_matches(f: Figure, source_figures: list[Figure], source_digits: set[str]) -> bool:
-    for s in source_figures:
-        if s.value is None:
-            continue
-        if s.value == f.value or compatible(f, s):
+def _value_matches(q: Quantity, source: list[Quantity], source_digits: set[str]) -> bool:
+    """Whether the source states this value anywhere (as any figure: a rewrite may change what it counts)."""
+    for s in source:
+        if (s.family == "length_of_time") == (q.family == "length_of_time") and _overlap(q, s):
             return True
+    if q.month is not None:
+        return False  # a date needs its month too
     # Numbers the reader types as no figure in the source (inside a name, a URL) still count as said there.
-    raw = re.findall(r"\d[\d,]*(?:\.\d+)?", f.text)
+    raw = re.findall(r"\d[\d,]*(?:\.\d+)?", q.figure.text)
     return bool(raw) and all(r.replace(",", "") in source_digits for r in raw)
 
 
@@ -297,10 +361,13 @@ def read_against(analysis: Analysis, thresholds: SourceThresholds) -> SourceRead
     (alignment, similarity) = align(analysis)
     source_doc = against.document
     source_text = " ".join(s.clean for s in source_doc.sentences)
-    source_figures = [f for f in document_figures(source_doc) if _figure_wanted(f)]
-    source_by_sentence: dict[int, list[Figure]] = {}
-    for f in source_figures:
-        source_by_sentence.setdefault(f.sentence, []).append(f)
+    source_figures = []
+    for f in document_figures(source_doc):
+        if _figure_wanted(f):
+            source_figures.append(quantity(f, source_doc.text, 0))
+    source_by_sentence: dict[int, list[Quantity]] = {}
+    for q in source_figures:
+        source_by_sentence.setdefault(q.figure.sentence, []).append(q)
     source_digits = _digits_in(source_text)
     names = _NameIndex(source_text)
     copy_names = _NameIndex(" ".join(s.clean for s in analysis.sentences))
@@ -316,29 +383,31 @@ def read_against(analysis: Analysis, thresholds: SourceThresholds) -> SourceRead
     if similarity.size:
         reading.source_recall = float((similarity.max(axis=0) >= thresholds.aligned).mean())
         reading.verbatim_share = float((alignment.best >= VERBATIM).mean())
-    copy_figures: dict[int, list[Figure]] = {}
+    copy_figures: dict[int, list[Quantity]] = {}
     for f in analysis_figures(analysis):
         if _figure_wanted(f):
-            copy_figures.setdefault(f.sentence, []).append(f)
+            copy_figures.setdefault(f.sentence, []).append(quantity(f, analysis.document.text, 0))
 
     for i, sentence in enumerate(analysis.sentences):
         best = float(alignment.best[i])
         aligned = [int(j) for j in alignment.top[i] if similarity[i, j] >= thresholds.aligned]
         # Figures.
-        for f in copy_figures.get(i, []):
-            if _value_matches(f, source_figures, source_digits):
+        for q in copy_figures.get(i, []):
+            f = q.figure
+            if _value_matches(q, source_figures, source_digits):
                 continue
-            clash = next(
-                ((j, s) for j in aligned for s in source_by_sentence.get(j, []) if _same_quantity(f, s) and not compatible(f, s)),
+            # A bare dateline ("9 August, 2016.") aligns with any other dateline: too short to tell one fact.
+            clash = None if alignment.words[i] < MIN_CLASH_WORDS else next(
+                ((j, s) for j in aligned for s in source_by_sentence.get(j, []) if _same_quantity(q, s) and not _overlap(q, s)),
                 None,
             )
-            what = f"the figure {f.text}" + (f" ({f.noun})" if f.noun and f.noun not in f.text else "")
+            what = f"the figure {q.label}" + (f" ({f.noun})" if f.noun and f.noun not in f.text else "")
             if clash is not None:
                 j, s = clash
                 reading.findings.append(Finding(
                     i, "source.contradicted", "figure", f.text,
-                    f'{what[0].upper() + what[1:]} differs from the source, which says "{s.text}"',
-                    float(similarity[i, j]), _span(against, j), s.text, start=f.start, end=f.end))
+                    f'{what[0].upper() + what[1:]} differs from the source, which says "{s.label}"',
+                    float(similarity[i, j]), _span(against, j), s.label, start=f.start, end=f.end))
             else:
                 reading.findings.append(Finding(
                     i, "source.unsupported", "figure", f.text, f"{what[0].upper() + what[1:]} is not in the source",
@@ -402,8 +471,7 @@ def read_against(analysis: Analysis, thresholds: SourceThresholds) -> SourceRead
             j = int(alignment.top[i][0]) if alignment.top.shape[1] else None
             reading.findings.append(Finding(
                 i, "source.unsupported", "claim", text,
-                "No sentence of the source says this (closest similarity {:.2f}, {:.0%} of its words in the source)".format(
-                    best, float(alignment.coverage[i])),
+                f"No sentence of the source says this (closest similarity {best:.2f}, {float(alignment.coverage[i]):.0%} of its words in the source)",
                 best, _span(against, j) if j is not None else None))
     return reading
 
