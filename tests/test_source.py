@@ -74,7 +74,7 @@ def test_figures_are_compared_as_values(fast_detector):
     assert [f for f in source_flags(report) if f.evidence["kind"] == "figure"] == []
     added = fast_detector.check(copy + " Damage was put at 42% of the harvest.", source_text=source)
     figures = [f for f in source_flags(added) if f.evidence["kind"] == "figure"]
-    assert [f.message for f in figures] == ["The figure 42% is not in the source"]
+    assert [f.message for f in figures] == ["The figure 42% (harvest) is not in the source"]
 
 
 def test_without_a_source_nothing_changes(fast_detector, validate_report):

@@ -142,10 +142,49 @@ def choose_thresholds(items: list[Pair]) -> SourceThresholds:
     )
 
 
-def read_all(items: list[Pair], thresholds: SourceThresholds, profile: str, store: ArtifactStore) -> None:
-    for item in items:
+class PairCache:
+    """The cross-encoder's answers by pair, kept in .cache/source (training reads the same pairs again and again)."""
+
+    def __init__(self, profile: str, store: ArtifactStore):
+        import joblib
+
+        self.profile, self.store = profile, store
+        self.path = CACHE / f"pairs-{profile}.joblib"
+        self.answers: dict[str, np.ndarray] = joblib.load(self.path) if self.path.exists() else {}
+        self.dirty = 0
+
+    def __call__(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        from ..contradiction import score_pairs
+
+        keys = [hashlib.sha1(f"{a}\x00{b}".encode()).hexdigest() for a, b in pairs]
+        missing = [(k, p) for k, p in zip(keys, pairs) if k not in self.answers]
+        if missing:
+            scored = score_pairs([p for _, p in missing], profile=self.profile, store=self.store)
+            for (k, _), row in zip(missing, scored):
+                self.answers[k] = row
+            self.dirty += len(missing)
+            if self.dirty > 2000:
+                self.save()
+        return np.stack([self.answers[k] for k in keys])
+
+    def save(self) -> None:
+        import joblib
+
+        if self.dirty:
+            CACHE.mkdir(parents=True, exist_ok=True)
+            joblib.dump(self.answers, self.path)
+            self.dirty = 0
+
+
+def read_all(items: list[Pair], thresholds: SourceThresholds, profile: str, store: ArtifactStore,
+             pair_cache: PairCache | None = None) -> None:
+    scorer = pair_cache or PairCache(profile, store)
+    for n, item in enumerate(items):
         item.reading = read_against(item.analysis, thresholds)
-        score_contradictions(item.reading, item.analysis, profile, store, thresholds.min_nli)
+        score_contradictions(item.reading, item.analysis, profile, store, thresholds.min_nli, scorer)
+        if n % 200 == 199:
+            log.info("read %d/%d copies", n + 1, len(items))
+    scorer.save()
 
 
 def rule_confidence(items: list[Pair]) -> dict[str, float]:
