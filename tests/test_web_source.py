@@ -29,8 +29,8 @@ def test_source_box_checks_the_copy_against_its_source(browser_page, live_server
     assert quoted.startswith("The city council approved a budget of $4.2 million")
 
     # Without a source the page has no source type at all.
-    page.fill("#source-input", "")
     page.click("#tab-edit")
+    page.fill("#source-input", "")
     page.fill("#input", DISTORTED + " ")
     page.click("#check")
     page.wait_for_function("!document.getElementById('doc-line').textContent.includes('checked against')")

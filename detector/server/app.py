@@ -449,8 +449,13 @@ def _error_response(status: int, code: str, message: str, details: list[dict[str
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+# The member names pydantic adds to the location of an error inside a union ("source" is a name
+# or a source text): the client wrote "source", so that is what the error names.
+_UNION_MEMBERS = frozenset({"str", "SourceText"})
+
+
 def _location(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc]
+    parts = [str(p) for p in loc if str(p) not in _UNION_MEMBERS]
     if parts and parts[0] == "body":
         parts = parts[1:]
     out = ""
@@ -472,7 +477,11 @@ def _install_error_handlers(app: FastAPI, settings: ServerSettings) -> None:
                 reason = (error.get("ctx") or {}).get("error", "invalid JSON")
                 position = error["loc"][-1] if error.get("loc") else "?"
                 return _error_response(400, "malformed_json", f"the request body is not valid JSON: {reason} at character {position}")
-        details = [{"location": _location(tuple(e.get("loc", ()))), "message": e.get("msg", "invalid")} for e in errors]
+        details = []
+        for e in errors:
+            detail = {"location": _location(tuple(e.get("loc", ()))), "message": e.get("msg", "invalid")}
+            if detail not in details:
+                details.append(detail)
         if any(e.get("type") == "missing" and tuple(e.get("loc", ())) == ("body",) for e in errors):
             return _error_response(422, "invalid_request", "the request has no body; send a JSON object", details)
         if any(tuple(e.get("loc", ())) == ("body",) for e in errors):
