@@ -56,13 +56,13 @@ def evaluate(store: ArtifactStore, profile: str, split: str = "test", dump: Path
     methods = sorted({i.method for i in items if i.distorts})
     per_method = {}
     for method in methods:
-        keep = np.array([(not i.distorts) or i.method == method for i in items])
+        keep = np.array([(not i.distorts) or i.method == method for i in items], dtype=bool)
         per_method[method.removeprefix("information_manipulation_")] = {
             "n": int(sum(i.method == method for i in items)), "auroc": _auroc(y[keep], score[keep]),
         }
     faithful = {}
     for method in ("paraphrase_generation", "rewrite_generation"):
-        keep = np.array([i.distorts or i.method == method for i in items])
+        keep = np.array([bool(i.distorts) or i.method == method for i in items])
         faithful[method] = {"n": int(sum(i.method == method for i in items)), "auroc_vs_all_distorting": _auroc(y[keep], score[keep])}
     flags_per_copy = {}
     for label, name in ((0, "faithful"), (1, "distorting")):
