@@ -27,6 +27,7 @@ import logging
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -41,14 +42,17 @@ _IGNORED_KINDS = frozenset({"other", "identifier", "address"})
 # Kinds that measure the same sort of thing, for telling a changed figure from another figure.
 _KIND_FAMILY = {"year": "time", "date": "time", "period": "time", "time": "clock"}
 
+# A capitalised word alone at least this frequent in lower case is an everyday word ('american'
+# 5.2, 'research' 5.0, 'god' 5.4), not a name to look for ('kmart' 2.9, 'belk' 1.6).
+EVERYDAY_ZIPF = 4.5
 # Sentence-initial words at least this frequent are read as ordinary words, not names.
 COMMON_ZIPF = 3.0
 # A copy sentence shorter than this (a dateline, a caption) is not read for clashes, only for what is missing.
 MIN_CLASH_WORDS = 5
 # Sentences this similar say the same words (cosine of their vectors): no clash between them.
 VERBATIM = 0.98
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]")
-_NAME_WORD = r"(?:[A-Z][A-Za-z'’\-]*[A-Za-z]\.?|[A-Z]\.(?:[A-Z]\.)*)"
+_WORD = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’\-]*[A-Za-zÀ-ÿ]|[A-Za-zÀ-ÿ]")
+_NAME_WORD = r"(?:[A-ZÀ-Þ][A-Za-zÀ-ÿ'’\-]*[A-Za-zÀ-ÿ]\.?|[A-Z]\.(?:[A-Z]\.)*)"
 _NAME = re.compile(
     rf"(?<![\w'’]){_NAME_WORD}(?:[ \t]+(?:(?:of|de|da|del|van|von|bin|al|la|le|du|dos)[ \t]+)?{_NAME_WORD})*"
 )
@@ -64,7 +68,7 @@ _NOT_NAME = frozenset(
     saturday sunday january february march april may june july august september october november december jan
     feb mar apr jun jul aug sep sept oct nov dec a.m p.m am pm according despite during after until unless once
     just only even well oh please thanks thank dear said says will would could should can may might must did
-    does do is was were are be been being has have had let lets like new old first last next former latest
+    does do is was were are be been being has have had let lets like old first last next former latest
     councillor councilor councilman councilwoman congressman congresswoman representative spokesman spokeswoman
     spokesperson ambassador chancellor commissioner director inspector detective sheriff captain coach attorney
     actor actress singer rapper star host producer author writer lawyer doctor nurse""".split()  # noqa: SIM905 - a word list reads best as words
@@ -102,8 +106,9 @@ def _negation_parity(text: str) -> int:
     count = 0
     for i, t in enumerate(tokens):
         negates = t in _NEGATIONS or t.endswith("n't")
-        if negates and tokens[i + 1 : i + 2] and tokens[i + 1] in _NOT_NEGATING_NEXT.get(t, ()):
-            negates = False
+        following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if negates and following in _NOT_NEGATING_NEXT.get("not" if t.endswith("n't") else t, ()):
+            negates = False  # "not only ... but", "didn't just ...": adds, does not negate
         count += negates
     return count % 2
 
@@ -319,7 +324,14 @@ class _NameIndex:
 
 
 def names_in(text: str) -> list[tuple[int, int, str, str]]:
-    """Capitalised name spans of a sentence: (start, end, the span, its head word), titles and function words dropped."""
+    """Capitalised name spans of a sentence: (start, end, the span, its head word), titles and function words dropped.
+
+    Not read as names: a line set in title case (a headline or a generator's label such as
+    "Incomplete Fact", where every word is capitalised), a span a colon closes ("Misinformation:",
+    "Last Updated:"), and a single word that is also an everyday English word (American, God).
+    """
+    if _title_case_line(text):
+        return []
     out = []
     for match in _NAME.finditer(text):
         words = match.group(0).split()
@@ -331,12 +343,39 @@ def names_in(text: str) -> list[tuple[int, int, str, str]]:
         words = [w for w in words if not (w.isupper() and len(w) > 5)]  # shouted words in scraped copy
         if not words:
             continue
-        head = words[-1].removesuffix("'s").removesuffix("’s").strip(".")
+        cleaned = [w.removesuffix("'s").removesuffix("’s").strip(".") for w in words]
+        cleaned = [w.rsplit("-", 1)[0] if "-" in w and w.rsplit("-", 1)[1].islower() else w for w in cleaned]  # Trump-branded
+        # The head is the last distinctive word ("Kardashian" in "Kim Kardashian", "Trump" in "Trump Organization");
+        # a name of everyday words only ("New York City", "United States") is looked up whole.
+        distinctive = [w for w in cleaned if not _everyday_word(w)]
+        head = distinctive[-1] if distinctive else cleaned[-1]
         if head.lower() in _NOT_NAME or len(head) < 2:
+            continue
+        if text[match.end() : match.end() + 1] == ":":
+            continue  # a label ("Misinformation:", "False Context:")
+        if len(words) == 1 and not distinctive:
             continue
         span = re.sub(r"['’]s$", "", text[start : match.end()].rstrip("."))
         out.append((start, start + len(span), span, head))
     return out
+
+
+def _all_everyday(span: str) -> bool:
+    return all(_everyday_word(w.strip(".").removesuffix("'s").removesuffix("’s")) for w in span.split())
+
+
+def _title_case_line(text: str) -> bool:
+    words = re.findall(r"[A-Za-zÀ-ÿ][\w'’\-]*", text)
+    long_words = [w for w in words if len(w) > 3]
+    return len(long_words) >= 2 and all(w[0].isupper() for w in long_words)
+
+
+@lru_cache(maxsize=65536)
+def _everyday_word(word: str) -> bool:
+    """A word common enough in lower case that alone it names nothing to check (American, God, Research)."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word.lower(), "en") >= EVERYDAY_ZIPF
 
 
 def _common_word(word: str) -> bool:
@@ -347,7 +386,9 @@ def _common_word(word: str) -> bool:
 
 
 def _sentence_start_word(text: str, start: int) -> bool:
-    return not text[:start].strip(" \"'“‘(")
+    """Whether a word starts a sentence, also one the segmenter left merged ("... in 2016. Research shows")."""
+    before = text[:start].rstrip(" \"'“‘([")
+    return not before or before[-1] in ".!?:;•|–—-]" or before.endswith("\n")
 
 
 def align(analysis: Analysis) -> tuple[SentenceAlignment, np.ndarray]:
@@ -439,7 +480,8 @@ def read_against(analysis: Analysis, thresholds: SourceThresholds) -> SourceRead
             if head.lower() in seen:
                 continue
             seen.add(head.lower())
-            if names.holds(head) or span.lower() in names.text:
+            whole = " ".join(_words(span))
+            if f" {whole} " in f" {names.text} " or (not _all_everyday(span) and names.holds(head)):
                 continue
             if _sentence_start_word(text, start) and " " not in span and head not in mid_sentence_names and (
                 head.lower() in copy_lower_words or head.lower() in source_lower_words or _common_word(head)
