@@ -36,10 +36,16 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def sample(dump: Path, n: int) -> list[dict]:
-    """``n`` flags of the dump, drawn by a hash of their key (reproducible, no RNG), at most 3 per copy."""
+def sample(dump: Path, n: int, salt: str = SALT, unjudged_only: bool = False) -> list[dict]:
+    """``n`` flags of the dump, drawn by a hash of their key (reproducible, no RNG), at most 3 per copy.
+
+    ``unjudged_only`` draws from the flags no judgement matches yet (a fresh sample after the rules changed).
+    """
     rows = read_jsonl(dump)
-    ranked = sorted(rows, key=lambda r: stable_fraction("|".join(map(str, key(r))), SALT))
+    if unjudged_only:
+        judged = {key(j) for j in read_jsonl(LABELS)}
+        rows = [r for r in rows if key(r) not in judged]
+    ranked = sorted(rows, key=lambda r: stable_fraction("|".join(map(str, key(r))), salt))
     chosen, per_copy = [], {}
     for row in ranked:
         if per_copy.get(row["article"], 0) >= 3:
@@ -84,13 +90,15 @@ def main(argv: list[str] | None = None) -> int:
     draw.add_argument("dump", type=Path)
     draw.add_argument("out", type=Path)
     draw.add_argument("--n", type=int, default=100)
+    draw.add_argument("--salt", default=SALT)
+    draw.add_argument("--unjudged-only", action="store_true")
     record = sub.add_parser("record")
     record.add_argument("sample", type=Path)
     record.add_argument("verdicts", type=Path)
     record.add_argument("--judged-against", default="")
     args = parser.parse_args(argv)
     if args.command == "sample":
-        rows = sample(args.dump, args.n)
+        rows = sample(args.dump, args.n, args.salt, args.unjudged_only)
         args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
         print(f"{len(rows)} flags written to {args.out}", file=sys.stderr)
         return 0
@@ -105,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             "id": row["article"], "file": "llmfake-test.jsonl", "method": row["method"], "sentence": row["sentence"],
             "sentence_sha1": row["sha1"], "code": row["code"], "kind": row["kind"], "copy": row["copy"],
             "verdict": VERDICTS[verdict], "reason": reason[0] if reason else "", "judged_on": "2026-12-04",
-            "judged_against": args.judged_against, "profile_seen": "accurate",
+            "judged_against": args.judged_against, "profile_seen": "accurate", "sample": args.sample.stem,
         }
     LABELS.write_text("".join(json.dumps(j, ensure_ascii=False) + "\n" for j in existing.values()), encoding="utf-8")
     print(f"{len(existing)} judgements in {LABELS}", file=sys.stderr)
