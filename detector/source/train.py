@@ -188,7 +188,7 @@ def read_all(items: list[Pair], thresholds: SourceThresholds, profile: str, stor
 
 
 def rule_confidence(items: list[Pair]) -> dict[str, float]:
-    """P(the copy distorts | a finding of this kind in it), classes weighted equally, per finding kind."""
+    """P(the copy distorts | a finding of this kind in it), classes weighted equally, per finding kind (add-one smoothed)."""
     positives = sum(i.distorts for i in items) or 1
     negatives = (len(items) - sum(i.distorts for i in items)) or 1
     counts: dict[str, list[int]] = {}
@@ -197,8 +197,9 @@ def rule_confidence(items: list[Pair]) -> dict[str, float]:
             counts.setdefault(f"{f.code}:{f.what}", [0, 0])[item.distorts] += 1
     out = {}
     for key, (neg, pos) in sorted(counts.items()):
-        rate_pos, rate_neg = pos / positives, neg / negatives
-        out[key] = round(rate_pos / (rate_pos + rate_neg), 4) if rate_pos + rate_neg else 0.5
+        # One pseudo-finding per class: a kind seen a handful of times gets no 0 or 1.
+        rate_pos, rate_neg = (pos + 1) / (positives + 2), (neg + 1) / (negatives + 2)
+        out[key] = round(rate_pos / (rate_pos + rate_neg), 4)
     return out
 
 
