@@ -303,6 +303,7 @@ class _NameIndex:
 
     def __init__(self, source_text: str):
         words = _words(source_text)
+        words += [part for w in words if "-" in w for part in w.split("-") if part]  # "al-Zawahiri" holds Zawahiri
         self.words = set(words)
         self.prefixes = {w[:5] for w in words if len(w) >= 6}
         initials = [w[0] for w in words]
