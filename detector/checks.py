@@ -5,7 +5,8 @@ and a memo for derived data other checks may share) and returns flags, plus a
 document-level probability if a trained model stands behind one.
 
 The checks themselves live with their family (``detector.filler``,
-``detector.figures``, ``detector.contradiction``, ``detector.integrity``);
+``detector.figures``, ``detector.contradiction``, ``detector.source``,
+``detector.integrity``);
 importing a family registers its checks. ``detector.pipeline`` imports them all,
 so the registry is full whenever ``detector`` is imported.
 
@@ -32,9 +33,22 @@ GROUP_FLAG_TYPES = {
     "contradiction": "contradiction",
     "figures": "unsupported_figure",
     "integrity": "integrity",
+    "source": "against_source",
 }
 # The order groups run and report in, whichever family happens to be imported first.
-GROUP_ORDER = ("filler", "figures", "contradiction", "integrity")
+GROUP_ORDER = ("filler", "figures", "contradiction", "source", "integrity")
+
+
+@dataclass(frozen=True, slots=True)
+class Against:
+    """The source a copy is checked against: segmented like any document, one vector per sentence.
+
+    Only the ``source`` family reads it; every other check sees the copy alone.
+    """
+
+    document: Document
+    vectors: np.ndarray
+    name: str | None = None
 
 
 @dataclass(slots=True)
@@ -44,6 +58,8 @@ class Analysis:
     document: Document
     vectors: np.ndarray
     profile: str
+    # The source text the copy was written from, when the caller gave one (``check(..., source_text=)``).
+    against: Against | None = None
     _memo: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -23,7 +23,7 @@ from .pipeline import DEFAULT_MAX_CHARS
 
 EXIT_CLEAN, EXIT_FLAGGED, EXIT_INPUT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
-_TYPE_COLOURS = {"filler": "yellow", "contradiction": "magenta", "unsupported_figure": "cyan"}
+_TYPE_COLOURS = {"filler": "yellow", "contradiction": "magenta", "unsupported_figure": "cyan", "against_source": "green"}
 
 
 class _Main(click.Group):
@@ -165,7 +165,11 @@ def _checked_ignore(value: str | None) -> list[str]:
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: only on a terminal).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: for several files on a terminal).")
 @click.option("--batch-size", type=click.IntRange(1, 4096), default=32, show_default=True, help="Documents encoded together.")
-def check(paths, output_format, input_format, checks, ignore, min_score, profile, models_dir, max_chars, color, progress, batch_size) -> None:
+@click.option("--against", "against_path", metavar="SOURCE",
+              help="The source the copy was written from (a wire story, a press release; a file, or - for standard input): "
+                   "flags what the copy contradicts or adds (source.*) and scores against_source.")
+def check(paths, output_format, input_format, checks, ignore, min_score, profile, models_dir, max_chars, color, progress, batch_size,
+          against_path) -> None:
     """Check PATHS (files, directories, globs, or - for standard input).
 
     Directories are searched for .txt .md .markdown .html .htm .docx .pdf files.
@@ -180,8 +184,15 @@ def check(paths, output_format, input_format, checks, ignore, min_score, profile
     files = list(_expand_paths(paths))
     if not files:
         raise click.UsageError("no input files found")
+    if against_path == "-" and "-" in files:
+        raise click.UsageError("standard input can hold the copy or the --against source, not both")
     ignored = _checked_ignore(ignore)
     detector = Detector.load(profile=profile, checks=_split_list(checks), models_dir=models_dir, max_chars=max_chars)
+    against = None
+    if against_path is not None:
+        source_data = _read_input(against_path)
+        source_name = "<stdin>" if against_path == "-" else against_path
+        against = detector.load_source(source_data, name=source_name, format=_input_format(against_path, "auto", source_data))
     show_progress = progress if progress is not None else (len(files) > 1 and sys.stderr.isatty())
 
     unreadable: dict[int, str] = {}
@@ -203,7 +214,8 @@ def check(paths, output_format, input_format, checks, ignore, min_score, profile
     try:
         for fmt, items in by_format.items():
             names = ["<stdin>" if path == "-" else path for _, path, _ in items]
-            reports = detector.check_many((data for _, _, data in items), batch_size=batch_size, format=fmt, sources=names)
+            reports = detector.check_many((data for _, _, data in items), batch_size=batch_size, format=fmt, sources=names,
+                                          source_text=against)
             for (position, _, _), report in zip(items, reports):
                 results[position] = report
                 if bar is not None:
@@ -252,7 +264,10 @@ def _print_text(report, color: bool | None) -> None:
         code = click.style(flag.code, fg=_TYPE_COLOURS.get(flag.type), bold=True)
         score = click.style(f"({flag.score:.2f})", dim=True)
         click.echo(f"{source}:{line}:{column}: {code} {flag.message} {score}", color=color)
-    scores = ", ".join(f"{k}={'n/a' if v is None else f'{v:.2f}'}" for k, v in report.scores.items())
+    scores = ", ".join(
+        f"{k}={'n/a' if v is None else f'{v:.2f}'}" for k, v in report.scores.items()
+        if k != "against_source" or report.against is not None
+    )
     click.echo(click.style(f"{source}: document scores: {scores}", dim=True), err=True, color=color)
     for note in report.document.notes if report.document is not None else ():
         click.echo(click.style(f"{source}: note: {note}", dim=True), err=True, color=color)
@@ -302,6 +317,8 @@ from .filler import evaluate as _filler_eval  # noqa: E402
 from .filler import train as _filler_train  # noqa: E402
 from .filler import train_repetition as _repetition  # noqa: E402
 from .server import command as _server  # noqa: E402
+from .source import evaluate as _source_eval  # noqa: E402
+from .source import train as _source_train  # noqa: E402
 
 main.add_command(_batch_command, "batch")
 main.add_command(_server.serve_command, "serve")
@@ -315,6 +332,8 @@ train.add_command(_contradictions_train.train_command, "contradictions")
 evaluate.add_command(_contradictions_eval.eval_command, "contradictions")
 evaluate.add_command(_editorial_eval, "editorial")
 train.add_command(_evidence.train_command(), "evidence")
+train.add_command(_source_train.train_command, "source")
+evaluate.add_command(_source_eval.eval_command, "source")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,9 +13,9 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from . import contradiction, evidence, figures, filler, integrity  # noqa: F401 - importing a family registers its checks
+from . import contradiction, evidence, figures, filler, integrity, source  # noqa: F401 - importing a family registers its checks
 from .artifacts import ArtifactStore
-from .checks import GROUP_FLAG_TYPES, Analysis, Check, resolve_checks
+from .checks import GROUP_FLAG_TYPES, Against, Analysis, Check, resolve_checks
 from .decoding import decode_bytes
 from .encoders import DEFAULT_PROFILE, Encoder
 from .errors import ConfigError, DetectorError, InputError
@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 
 # Ten times the longest article in the shared data; a limit, not a target.
 DEFAULT_MAX_CHARS = 20_000_000
+# The document score that reads the copy against its source, not the copy's style: the
+# evidence rule for short texts (detector.evidence) does not apply to it.
+AGAINST_SOURCE = GROUP_FLAG_TYPES["source"]
 
 # What ``format=`` accepts: the segmenter's formats, a whole web page (only its
 # article is checked) and documents whose text is extracted first.
@@ -109,13 +112,42 @@ class Detector:
         format: str = "auto",
         source: str | None = None,
         checks: Sequence[str] | None = None,
+        source_text: str | bytes | Against | None = None,
+        source_name: str | None = None,
     ) -> Report:
-        """Check one document. Raises ``InputError`` if it cannot be read."""
+        """Check one document. Raises ``InputError`` if it (or ``source_text``) cannot be read.
+
+        ``source`` names the copy (a path, an id). ``source_text`` is the text the copy
+        was written from (a wire story, a press release): the ``source`` checks then flag
+        what the copy contradicts or adds, and ``scores["against_source"]`` is the
+        probability that the copy distorts it. ``source_name`` names that text in the report.
+        """
         selected = self._select(checks)
+        against = self._against(source_text, source_name)
         prepared = self._prepare(text, format, source)
         if prepared.error is not None:
             raise InputError(prepared.error)
-        return self._analyse([prepared], selected)[0]
+        return self._analyse([prepared], selected, against)[0]
+
+    def load_source(self, text: str | bytes, *, name: str | None = None, format: str = "auto") -> Against:
+        """Read and encode a source text once, to check one or many copies against it.
+
+        Raises ``InputError`` for a source that cannot be read or holds no sentence.
+        """
+        label = name or "source text"
+        prepared = self._prepare(text, format, label)
+        if prepared.error is not None:
+            raise InputError(prepared.error)
+        document = prepared.document
+        if not document.sentences:
+            raise InputError(f"{label}: the source text holds no sentence to check the copy against")
+        vectors = self.encoder.encode([s.clean for s in document.sentences])
+        return Against(document, vectors, name)
+
+    def _against(self, source_text, source_name: str | None) -> Against | None:
+        if source_text is None or isinstance(source_text, Against):
+            return source_text
+        return self.load_source(source_text, name=source_name)
 
     def check_many(
         self,
@@ -125,25 +157,30 @@ class Detector:
         format: str = "auto",
         sources: Iterable[str | None] | None = None,
         checks: Sequence[str] | None = None,
+        source_text: str | bytes | Against | None = None,
+        source_name: str | None = None,
     ) -> Iterator[Report]:
         """Reports for ``texts`` in input order, encoding each batch in one pass.
 
         A document that cannot be read, or that a check fails on, yields a report
         whose ``error`` says why; the documents around it are unaffected.
+        ``source_text`` (read once, see ``check``) is the source every text is checked
+        against; a source that cannot be read raises ``InputError`` before any report.
         """
         if batch_size < 1:
             raise ConfigError("batch_size must be at least 1")
         selected = self._select(checks)
+        against = self._against(source_text, source_name)
         source_iter = iter(sources) if sources is not None else None
         batch: list[_Prepared] = []
         for text in texts:
             source = next(source_iter, None) if source_iter is not None else None
             batch.append(self._prepare(text, format, source))
             if len(batch) >= batch_size:
-                yield from self._analyse_safely(batch, selected)
+                yield from self._analyse_safely(batch, selected, against)
                 batch = []
         if batch:
-            yield from self._analyse_safely(batch, selected)
+            yield from self._analyse_safely(batch, selected, against)
 
     # -- internals -------------------------------------------------------
 
@@ -211,16 +248,16 @@ class Detector:
             document.notes.append(unsupported_note(language))
         return _Prepared(document, source, language=language)
 
-    def _analyse_safely(self, batch: list[_Prepared], checks: tuple[Check, ...]) -> list[Report]:
+    def _analyse_safely(self, batch: list[_Prepared], checks: tuple[Check, ...], against: Against | None = None) -> list[Report]:
         try:
-            return self._analyse(batch, checks)
+            return self._analyse(batch, checks, against)
         except Exception:
             # Retry one by one so that a single failing document cannot take the batch with it.
             log.exception("batch failed; retrying its documents one at a time")
             reports = []
             for item in batch:
                 try:
-                    reports.extend(self._analyse([item], checks))
+                    reports.extend(self._analyse([item], checks, against))
                 except Exception as exc:  # noqa: BLE001 - reported per document, run goes on
                     log.exception("document %s failed", item.source)
                     reports.append(self._error_report(item.source, checks, f"internal error: {type(exc).__name__}: {exc}"))
@@ -229,7 +266,7 @@ class Detector:
     def _error_report(self, source: str | None, checks: tuple[Check, ...], error: str) -> Report:
         return Report(None, source=source, profile=self.profile, checks=tuple(c.name for c in checks), error=error)
 
-    def _analyse(self, batch: list[_Prepared], checks: tuple[Check, ...]) -> list[Report]:
+    def _analyse(self, batch: list[_Prepared], checks: tuple[Check, ...], against: Against | None = None) -> list[Report]:
         # Text in a language the models were not trained on is not encoded: only
         # language-independent checks run on it, and they read no vectors.
         scored = [item for item in batch if item.document is not None and self._models_apply(item)]
@@ -251,8 +288,10 @@ class Detector:
             else:
                 document_vectors = np.zeros((count, self.encoder.dim), dtype=np.float32)
                 running = tuple(c for c in checks if c.language_independent)
-            analysis = Analysis(item.document, document_vectors, self.profile)
+            analysis = Analysis(item.document, document_vectors, self.profile, against=against)
             report = Report(item.document, source=item.source, profile=self.profile, checks=names)
+            if against is not None:
+                report.against = against.name or "<source text>"
             report.language = item.language.code if item.language is not None else None
             report.scores = dict.fromkeys(FLAG_TYPES)
             for check in running:
@@ -262,7 +301,9 @@ class Detector:
                 if check.scores_document and result.score is not None and models_apply:
                     report.scores[GROUP_FLAG_TYPES[check.group]] = float(result.score)
             if models_apply:  # otherwise the scores are already null, with the language note
+                against_source = report.scores.get(AGAINST_SOURCE)
                 evidence.apply(report, self.evidence)
+                report.scores[AGAINST_SOURCE] = against_source
             reports.append(report)
         return reports
 

@@ -15,7 +15,8 @@ from .segment import Document, Sentence
 
 SCHEMA_ID = "detector.report/1"
 # Flag types that carry a document score; integrity flags (obfuscation) have none.
-FLAG_TYPES = ("filler", "contradiction", "unsupported_figure")
+# against_source is scored only when the copy is checked against a source text (null otherwise).
+FLAG_TYPES = ("filler", "contradiction", "unsupported_figure", "against_source")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,8 @@ class Report:
     extras: dict[str, Any] = field(default_factory=dict)
     # ISO 639-1 code of the document's language ("und": too little text to tell), None if not identified.
     language: str | None = None
+    # The name of the source text the copy was checked against (``meta.against``), None when none was given.
+    against: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -97,7 +100,7 @@ class Report:
         ]
         return Report(
             self.document, kept, dict(self.scores), self.source, self.profile, self.checks, self.error, dict(self.extras),
-            self.language,
+            self.language, self.against,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -133,6 +136,7 @@ class Report:
                 "checks": list(self.checks),
                 "notes": list(doc.notes) if doc is not None else [],
                 "normalisation": dict(doc.normalisation) if doc is not None else {},
+                "against": self.against,
             },
         }
         if self.language is not None:

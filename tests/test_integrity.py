@@ -71,7 +71,7 @@ def test_clean_copy_gets_no_integrity_flag(fast_detector, text):
 @pytest.mark.parametrize("text", ["", "   \n", "Hello.", "Short note here.", b""])
 def test_too_little_text_gets_null_scores_and_a_note(fast_detector, validate_report, text):
     report = fast_detector.check(text)
-    assert report.scores == {"filler": None, "contradiction": None, "unsupported_figure": None}
+    assert report.scores == {"filler": None, "contradiction": None, "unsupported_figure": None, "against_source": None}
     assert not [f for f in report.flags if f.code == "filler.generic"]
     payload = report.to_dict()
     validate_report(payload)

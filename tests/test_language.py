@@ -35,7 +35,7 @@ def test_identify_language_names_english_and_spanish_and_abstains_on_a_word():
 def test_foreign_text_gets_null_scores_a_note_and_no_model_flags(fast_detector, validate_report):
     payload = fast_detector.check(SPANISH * 3).to_dict()
     validate_report(payload)
-    assert payload["scores"] == {"filler": None, "contradiction": None, "unsupported_figure": None}
+    assert payload["scores"] == {"filler": None, "contradiction": None, "unsupported_figure": None, "against_source": None}
     assert payload["meta"]["language"] == "es"
     assert any(note.startswith("language: es") and "trained on English" in note for note in payload["meta"]["notes"])
     assert all(not s["flags"] for s in payload["sentences"])

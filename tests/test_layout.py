@@ -8,7 +8,7 @@ from pathlib import Path
 from .conftest import REPO
 
 PACKAGE = REPO / "detector"
-FAMILIES = ("filler", "figures", "contradiction")
+FAMILIES = ("filler", "figures", "contradiction", "source")
 
 
 def _module_name(path: Path) -> str:
@@ -112,5 +112,5 @@ def test_checks_run_and_report_in_a_fixed_order():
 
     assert list(registered_checks()) == [
         "repetition", "generic", "stock_phrase", "tautology", "template_residue", "figures", "contradictions",
-        "homoglyphs", "invisible_characters",
+        "source_contradicted", "source_unsupported", "homoglyphs", "invisible_characters",
     ]

@@ -36,7 +36,7 @@ def test_check_returns_a_valid_report(fast_detector, example_text, validate_repo
 
 def test_checks_without_a_model_report_null_scores(fast_detector, example_text):
     report = fast_detector.check(example_text, checks=["repetition"])
-    assert report.scores == {"filler": None, "contradiction": None, "unsupported_figure": None}
+    assert report.scores == {"filler": None, "contradiction": None, "unsupported_figure": None, "against_source": None}
 
 
 def test_empty_text_gives_an_empty_report(fast_detector, validate_report):

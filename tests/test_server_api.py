@@ -49,7 +49,7 @@ def test_healthz_and_info_describe_the_loaded_model(client, fast_detector):
     assert workers["expected"] == 1 and workers["answering"] == 1 and workers["processes"][0]["this"]
     assert workers["processes"][0]["rss_mib"] > 0
     info = client.get("/v1/info").json()
-    assert info["types"] == ["filler", "contradiction", "unsupported_figure"]
+    assert info["types"] == ["filler", "contradiction", "unsupported_figure", "against_source"]
     assert [c["name"] for c in info["checks"]] == [c.name for c in fast_detector.checks]
     for check in info["checks"]:
         assert check["codes"], f"{check['name']} lists no flag codes"

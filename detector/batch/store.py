@@ -282,16 +282,21 @@ def iter_entries(paths: Iterable[Path]) -> Iterator[dict]:
                 yield json.loads(line)
 
 
-def _summary_row(entry: dict, line: str) -> dict:
-    """The columns analysts filter on, shared by the Parquet and CSV outputs, and the whole report as JSON."""
+def _scored_types() -> tuple[str, ...]:
+    """The score columns: every flag type's document score but against_source (batch runs check no source text)."""
     from ..report import FLAG_TYPES
 
+    return tuple(name for name in FLAG_TYPES if name != "against_source")
+
+
+def _summary_row(entry: dict, line: str) -> dict:
+    """The columns analysts filter on, shared by the Parquet and CSV outputs, and the whole report as JSON."""
     scores = entry.get("scores") or {}
     return {
         "id": None if entry.get("id") is None else str(entry["id"]),
         "record": entry["record"],
         "error": entry.get("error"),
-        **{f"score_{name}": scores.get(name) for name in FLAG_TYPES},
+        **{f"score_{name}": scores.get(name) for name in _scored_types()},
         "flags": sum(len(s.get("flags", ())) for s in entry.get("sentences", ())),
         "report": line.rstrip("\n"),
     }
@@ -301,9 +306,7 @@ def _write_csv(target: Path, parts: list[Path]) -> None:
     """One row per record (RFC 4180 quoting); empty cells for null scores and no error."""
     import csv
 
-    from ..report import FLAG_TYPES
-
-    columns = ["id", "record", "error", *[f"score_{name}" for name in FLAG_TYPES], "flags", "report"]
+    columns = ["id", "record", "error", *[f"score_{name}" for name in _scored_types()], "flags", "report"]
     with open(target, "w", encoding="utf-8", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=columns)
         writer.writeheader()
@@ -320,14 +323,12 @@ def _write_parquet(target: Path, parts: list[Path]) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from ..report import FLAG_TYPES
-
     schema = pa.schema(
         [
             ("id", pa.string()),
             ("record", pa.int64()),
             ("error", pa.string()),
-            *[(f"score_{name}", pa.float64()) for name in FLAG_TYPES],
+            *[(f"score_{name}", pa.float64()) for name in _scored_types()],
             ("flags", pa.int32()),
             ("report", pa.large_string()),
         ]

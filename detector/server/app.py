@@ -101,10 +101,25 @@ class _CheckOptions(_StrictModel):
     )
 
 
+class SourceText(_StrictModel):
+    """The text the copy was written from (a wire story, a press release)."""
+
+    text: str = Field(description="The source as written; evidence offsets of source.* flags point into it.")
+    name: str | None = Field(None, description="A name for the source, echoed as the report's meta.against.")
+    format: InputFormat = Field("auto", description="How to read the source text.")
+
+
 class CheckRequest(_CheckOptions):
     text: str = Field(description="The document as written. Offsets in the report are character offsets into it.")
     format: InputFormat = Field("auto", description="How to read the text; auto sniffs Markdown and HTML (a whole web page: its article only); html-page checks only the article of a saved page.")
-    source: str | None = Field(None, description="A name for the document, echoed in the report.")
+    source: str | SourceText | None = Field(
+        None,
+        description="A string names the document (echoed as the report's source). An object {text, name} is the source "
+                    "text the copy was written from: the copy is then checked against it (source.contradicted, "
+                    "source.unsupported, scores.against_source).",
+        examples=[{"text": "The council approved the budget by 7 votes to 2.", "name": "wire.txt"}],
+    )
+    id: str | None = Field(None, description="A name for the document, echoed as the report's source (as a string 'source' is).")
 
 
 class BatchDocument(_StrictModel):
@@ -116,6 +131,7 @@ class BatchDocument(_StrictModel):
 class BatchRequest(_CheckOptions):
     documents: list[BatchDocument] = Field(description="The documents; their reports come back in the same order.")
     format: InputFormat = "auto"
+    source: SourceText | None = Field(None, description="A source text every document is checked against.")
 
 
 class ErrorDetail(BaseModel):
@@ -239,10 +255,15 @@ def create_app(detector: Detector, settings: ServerSettings | None = None, worke
     async def check(body: CheckRequest) -> Response:
         names = _known_checks(body.checks)
         text = _LONE_SURROGATE.sub("\ufffd", body.text)
+        if isinstance(body.source, str) and body.id is not None and body.source != body.id:
+            raise ApiError(422, "invalid_request", "give the document's name once: as 'id', or as a string 'source'")
+        name = body.source if isinstance(body.source, str) else body.id
+        against = body.source if isinstance(body.source, SourceText) else None
 
         def run() -> str:
             # Serialising a large report takes time too: it stays off the event loop.
-            report = detector.check(text, format=body.format, source=body.source, checks=names)
+            source = _load_source(detector, against)
+            report = detector.check(text, format=body.format, source=name, checks=names, source_text=source)
             return report.filtered(min_score=body.min_score, ignore=body.ignore).to_json()
 
         try:
@@ -273,6 +294,7 @@ def create_app(detector: Detector, settings: ServerSettings | None = None, worke
         documents = body.documents
 
         def run() -> str:
+            source = _load_source(detector, body.source)
             # check_many takes one format per call: group by format, keep input order.
             by_format: dict[str, list[int]] = {}
             for i, doc in enumerate(documents):
@@ -284,6 +306,7 @@ def create_app(detector: Detector, settings: ServerSettings | None = None, worke
                     format=fmt,
                     sources=[documents[i].id for i in indexes],
                     checks=names,
+                    source_text=source,
                 )
                 for i, report in zip(indexes, found):
                     reports[i] = report
@@ -297,6 +320,8 @@ def create_app(detector: Detector, settings: ServerSettings | None = None, worke
 
         try:
             payload = await in_thread(run)
+        except InputError as exc:
+            raise ApiError(422, "unreadable_input", str(exc)) from None
         except ConfigError as exc:
             raise ApiError(422, "unknown_check", str(exc)) from None
         return Response(payload, media_type="application/json")
@@ -390,6 +415,14 @@ def _require_json(request: Request) -> None:
         raise ApiError(415, "unsupported_media_type", f"send the request as JSON with Content-Type: application/json (got {shown})")
 
 
+def _load_source(detector: Detector, source: SourceText | None):
+    """The source text read and encoded once (``InputError`` if it cannot be read), or None."""
+    if source is None:
+        return None
+    text = _LONE_SURROGATE.sub("\ufffd", source.text)
+    return detector.load_source(text, name=source.name, format=source.format)
+
+
 def _known_checks(names: list[str] | None) -> list[str] | None:
     if names is None:
         return None
@@ -416,8 +449,13 @@ def _error_response(status: int, code: str, message: str, details: list[dict[str
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+# The member names pydantic adds to the location of an error inside a union ("source" is a name
+# or a source text): the client wrote "source", so that is what the error names.
+_UNION_MEMBERS = frozenset({"str", "SourceText"})
+
+
 def _location(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc]
+    parts = [str(p) for p in loc if str(p) not in _UNION_MEMBERS]
     if parts and parts[0] == "body":
         parts = parts[1:]
     out = ""
@@ -439,7 +477,11 @@ def _install_error_handlers(app: FastAPI, settings: ServerSettings) -> None:
                 reason = (error.get("ctx") or {}).get("error", "invalid JSON")
                 position = error["loc"][-1] if error.get("loc") else "?"
                 return _error_response(400, "malformed_json", f"the request body is not valid JSON: {reason} at character {position}")
-        details = [{"location": _location(tuple(e.get("loc", ()))), "message": e.get("msg", "invalid")} for e in errors]
+        details = []
+        for e in errors:
+            detail = {"location": _location(tuple(e.get("loc", ()))), "message": e.get("msg", "invalid")}
+            if detail not in details:
+                details.append(detail)
         if any(e.get("type") == "missing" and tuple(e.get("loc", ())) == ("body",) for e in errors):
             return _error_response(422, "invalid_request", "the request has no body; send a JSON object", details)
         if any(tuple(e.get("loc", ())) == ("body",) for e in errors):

@@ -19,14 +19,20 @@
     { id: "unsupported_figure", label: "Unsupported figure", icon: "#", help: "A number nobody vouches for",
       score: "The probability that the article has a statistic that nobody is said to vouch for." },
   ];
-  const KNOWN_TYPE = Object.fromEntries(TYPES.map((t) => [t.id, t]));
+  // Shown only for a report checked against a source text (meta.against).
+  const SOURCE_TYPE = { id: "against_source", label: "Against the source", icon: "\u21c4",
+    help: "Not in the source, or the source says otherwise",
+    score: "The probability that the copy distorts the source it was checked against (a calibrated model over how much of the copy the source supports, and where it says otherwise)." };
+  const KNOWN_TYPE = Object.fromEntries(TYPES.concat([SOURCE_TYPE]).map((t) => [t.id, t]));
   // When a sentence carries flags of several types, its colour is the first of these.
-  const TYPE_PRIORITY = ["contradiction", "unsupported_figure", "filler"];
+  const TYPE_PRIORITY = ["against_source", "contradiction", "unsupported_figure", "filler"];
   // Words for the summary; a code not listed is counted under its own name.
   const CODE_PHRASES = {
     "figure.no_source": ["figure without a source", "figures without a source"],
     "figure.vague_source": ["figure with only a vague source", "figures with only a vague source"],
     "figure.inconsistent": ["figure that does not fit the others", "figures that do not fit the others"],
+    "source.contradicted": ["sentence the source contradicts", "sentences the source contradicts"],
+    "source.unsupported": ["thing the source does not say", "things the source does not say"],
   };
   // Most sentences flagged and a document score this high: the article as a whole is
   // filler, and painting every sentence would say nothing. Highlights then show strength.
@@ -42,7 +48,7 @@
   const $ = (id) => document.getElementById(id);
   const ui = {
     service: $("service"), tabEdit: $("tab-edit"), tabReview: $("tab-review"), editor: $("editor"), review: $("review"),
-    input: $("input"), format: $("format"), file: $("file"), check: $("check"), docLine: $("doc-line"), article: $("article"),
+    input: $("input"), sourceInput: $("source-input"), format: $("format"), file: $("file"), check: $("check"), docLine: $("doc-line"), article: $("article"),
     status: $("status"), toggles: $("type-toggles"), threshold: $("threshold"), thresholdValue: $("threshold-value"),
     download: $("download"), exportHtml: $("export-html"), print: $("print"), details: $("details"), flagList: $("flag-list"),
     overlay: $("drop-overlay"), verdicts: $("verdicts"), wholeFiller: $("whole-filler"), wholeFillerText: $("whole-filler-text"),
@@ -295,7 +301,11 @@
       ui.input.focus();
       return;
     }
-    const body = JSON.stringify({ text: text, format: ui.format.value, source: state.source });
+    const sourceText = ui.sourceInput.value;
+    // "source" names the copy; a source text to check it against goes as {text}, the name then as "id".
+    const body = JSON.stringify(sourceText.trim()
+      ? { text: text, format: ui.format.value, id: state.source, source: { text: sourceText } }
+      : { text: text, format: ui.format.value, source: state.source });
     const limit = state.info && state.info.limits && state.info.limits.max_body_bytes;
     if (limit && new Blob([body]).size > limit) {
       setStatus(`This text is too long for the server (over ${limit.toLocaleString()} bytes). Check it in parts.`, "error");
@@ -404,10 +414,11 @@
     const extra = [];
     for (const sentence of report.sentences) {
       for (const flag of sentence.flags) {
-        if (!KNOWN_TYPE[flag.type] && !extra.includes(flag.type)) extra.push(flag.type);
+        if ((!KNOWN_TYPE[flag.type] || flag.type === SOURCE_TYPE.id) && !extra.includes(flag.type)) extra.push(flag.type);
       }
     }
-    state.types = TYPES.concat(extra.map(typeInfo));
+    const against = (report.meta || {}).against ? [SOURCE_TYPE] : [];
+    state.types = TYPES.concat(against, extra.filter((id) => id !== SOURCE_TYPE.id).map(typeInfo));
     for (const id of extra) state.shown.add(id);
     renderToggles();
     renderArticle();
@@ -418,6 +429,7 @@
     const count = report.sentences.length;
     ui.docLine.textContent = [
       report.source || "Pasted text",
+      meta.against ? `checked against ${meta.against}` : null,
       `read as ${meta.format || "text"}`,
       plural(count, "sentence", "sentences"),
       meta.profile ? `profile ${meta.profile}` : null,
@@ -650,6 +662,10 @@
     const scoreText = typeof score === "number" ? ` (document score ${formatScore(score)})` : "";
     if (type.id === "unsupported_figure") {
       return `${parts.length ? parts.join("; ") : "Every figure has a source"}${scoreText}.`;
+    }
+    if (type.id === SOURCE_TYPE.id) {
+      const lead = typeof score === "number" ? `Distorts the source: ${formatScore(score)}` : "Checked against the source";
+      return `${lead}. ${parts.length ? parts.join("; ") : "Everything checked is in the source"}.`;
     }
     return `${type.label}: ${counted.flags ? parts.join("; ") : "nothing flagged"}${scoreText}.`;
   }
@@ -970,6 +986,11 @@
           list.append(el("li", null, button));
         }
         item.append(el("p", { class: "related-label", text: label }), list);
+      }
+      const quoted = flag.evidence && flag.evidence.source;
+      if (quoted && typeof quoted.text === "string") {
+        item.append(el("p", { class: "related-label", text: `The source says (characters ${quoted.start}\u2013${quoted.end})` }),
+          el("blockquote", { class: "quote source-quote", text: quoted.text }));
       }
       item.append(decisionControls(sentence, flag, `${sentence.index}-${n}`));
       const evidence = Object.entries(flag.evidence || {});
