@@ -18,7 +18,6 @@ whole document.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import os
@@ -29,6 +28,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ..artifacts import sha256_file
 from ..errors import ArtifactError
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -67,14 +67,6 @@ def gguf_path() -> Path:
     return path
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _convert(gguf: Path, target: Path) -> dict:
     """De-quantise the GGUF file once and save it as float32 safetensors with its tokenizer."""
     try:
@@ -104,8 +96,8 @@ def _convert(gguf: Path, target: Path) -> dict:
     record = {
         "version": CACHE_VERSION,
         "gguf": gguf.name,
-        "gguf_sha256": _sha256(gguf),
-        "weights_sha256": _sha256(partial / "model.safetensors"),
+        "gguf_sha256": sha256_file(gguf),
+        "weights_sha256": sha256_file(partial / "model.safetensors"),
         "licence": LM_LICENCE,
     }
     (partial / "conversion.json").write_text(json.dumps(record, indent=2))
@@ -129,7 +121,7 @@ def converted_model_dir() -> Path:
             record.get("version") == CACHE_VERSION
             and weights.exists()
             and record.get("gguf_sha256") == _gguf_digest(gguf)
-            and _sha256(weights) == record.get("weights_sha256")
+            and sha256_file(weights) == record.get("weights_sha256")
         ):
             return target
     _convert(gguf, target)
@@ -143,7 +135,7 @@ def _gguf_digest(path: Path) -> str:
     # The 93 MB GGUF is hashed once per process; the cached copy is hashed on every load.
     key = path.resolve()
     if key not in _GGUF_DIGESTS:
-        _GGUF_DIGESTS[key] = _sha256(path)
+        _GGUF_DIGESTS[key] = sha256_file(path)
     return _GGUF_DIGESTS[key]
 
 
