@@ -12,8 +12,8 @@ run resumes where it stopped).
 from __future__ import annotations
 
 import pickle
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 
