@@ -92,6 +92,9 @@ class Check:
     # Only such checks run on text the models were not trained on (detector/language.py);
     # they get no sentence vectors there.
     language_independent: ClassVar[bool] = False
+    # Profiles built on another (``encoders.BUILT_ON``) for which this check has models of its
+    # own; for any other such profile it loads the base profile's.
+    own_profiles: ClassVar[tuple[str, ...]] = ()
 
     @property
     def flag_type(self) -> str:

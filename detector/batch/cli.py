@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from ..encoders import PROFILES
 from .runner import DEFAULT_CHUNK_SIZE
 from .work import DEFAULT_BATCH_MAX_CHARS
 
@@ -23,8 +24,8 @@ from .work import DEFAULT_BATCH_MAX_CHARS
               default="auto", show_default=True,
               help="How to read each text (auto: by content; html-page: only the article of a whole web page).")
 @click.option("--checks", "checks", metavar="LIST", help="Comma-separated groups or checks to run (default: all).")
-@click.option("--profile", type=click.Choice(["accurate", "fast"]), default="accurate", show_default=True,
-              help="Encoder profile: accurate (MiniLM) or fast (static, ~100x faster).")
+@click.option("--profile", type=click.Choice(PROFILES), default="accurate", show_default=True,
+              help="Profile: accurate (MiniLM), fast (static, ~100x faster) or lm (accurate plus a small language model for filler; needs the lm extra).")
 @click.option("--models", "models_dir", type=click.Path(file_okay=False), help="Models directory (default: the shipped models).")
 @click.option("--workers", type=click.IntRange(1, 512), default=1, show_default=True,
               help="Processes on this machine, each loading the model once.")

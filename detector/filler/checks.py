@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ..checks import Analysis, Check, CheckResult, register
+from ..encoders import models_profile
 from .analysis import eligible_features, page_residue_by_sentence, residue_by_sentence
 from .generic import filler_reading, load_filler_model
 from .phrases import shipped_phrases
@@ -34,12 +35,14 @@ class StockPhrase(Check):
     name = "stock_phrase"
     group = "filler"
     codes = {"filler.stock_phrase": "A phrase machine-written news over-uses, with its measured ratio."}
+    # Flagged above the document floor of the profile's own filler models.
+    own_profiles = ("lm",)
 
     def load(self, store, profile: str) -> "StockPhrase":
         phrases = shipped_phrases()
         self.min_ratio_ = float(phrases.meta.get("flag_min_ratio", float("inf")))
         self.model_ = load_filler_model(store, profile)
-        self.repetition_ = Repetition().load(store, profile)
+        self.repetition_ = Repetition().load(store, models_profile(profile))
         return self
 
     def run(self, analysis: Analysis) -> CheckResult:

@@ -8,19 +8,20 @@ import click
 import numpy as np
 
 from ..artifacts import ArtifactStore
+from ..encoders import models_profile
 from ..training import commands
 from ..training.corpus import NEWS_SETS, TARGET_SETS, EmbeddingCache, corpus
 from .model import FillerModel
 from .residue import find_residue
 from .train import (
     ARTIFACT,
+    FILLER_PROFILES,
     MODEL_SETS,
     SentenceTable,
     _log,
     binary_metrics,
     build_table,
     cached_table,
-    document_matrix,
     flagged_rows,
     spliced_table,
 )
@@ -62,9 +63,7 @@ def test_tables(profile: str, limit: int | None = None, store: ArtifactStore | N
 
 
 def document_probabilities(model: FillerModel, table: SentenceTable) -> np.ndarray:
-    logits = model.pipeline.decision_function(table.design) if len(table.label) else np.zeros(0)
-    x = document_matrix(table, logits, model.threshold_logit)
-    return model.document_probabilities(x)
+    return model.table_document_probabilities(table)
 
 
 def has_chat_preamble(doc) -> bool:
@@ -181,10 +180,19 @@ def example_flags(profile: str, store: ArtifactStore | None = None) -> dict:
     return out
 
 
+def load_model(profile: str, store: ArtifactStore, log=_log) -> FillerModel:
+    """The shipped filler model of ``profile`` (the lm profile's reads token statistics through their cache)."""
+    if profile == "lm":
+        from .train_lm import load_for_evaluation
+
+        return load_for_evaluation(store, log)
+    return FillerModel(store.load_joblib(ARTIFACT.format(profile=profile)))
+
+
 def evaluate(profile: str, limit: int | None = None, store: ArtifactStore | None = None, log=_log) -> dict:
     store = store or ArtifactStore()
-    model = FillerModel(store.load_joblib(ARTIFACT.format(profile=profile)))
-    tables = test_tables(profile, limit, store, log)
+    model = load_model(profile, store, log)
+    tables = test_tables(models_profile(profile), limit, store, log)
     p_test = document_probabilities(model, tables["test"])
     p_wiki = document_probabilities(model, tables["wiki"])
     continuation = tables["test"].subset_docs(np.array([d.dataset in ("xsum-fastdetect", "seqxgpt-sent") for d in tables["test"].docs]))
@@ -203,7 +211,8 @@ def evaluate(profile: str, limit: int | None = None, store: ArtifactStore | None
 
 
 @click.command()
-@commands.eval_profiles
+@click.option("--profile", "profiles", type=click.Choice(FILLER_PROFILES), multiple=True,
+              help="Profiles to evaluate (default: accurate and fast).")
 @click.option("--limit", type=int, default=None, help="Only the first N documents per data set and label (a quick slice).")
 def eval_command(profiles, limit) -> None:
     """Filler metrics on the test splits (documents, spliced sentences, examples) as JSON."""

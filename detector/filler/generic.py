@@ -19,11 +19,13 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from ..artifacts import ArtifactStore
 from ..checks import Analysis, Check, CheckResult, register
+from ..encoders import models_profile
 from ..errors import ArtifactError
 from .analysis import eligible_features, residue_by_sentence
 from .features import CONSTRUCTIONS, SentenceFeatures, zipf
 from .gate import reporting_reason
-from .model import WORDING_GROUP, DocumentInput, FillerModel, SentenceScores, contributions
+from .lm_head import PREDICTABILITY_GROUP
+from .model import WORDING_GROUP, DocumentInput, FillerModel, SentenceScores
 from .repetition import MEMO_KEY as REPETITION_MEMO_KEY
 from .repetition import Repetition
 
@@ -33,6 +35,10 @@ MAX_REASONS = 3
 
 
 def load_filler_model(store: ArtifactStore, profile: str) -> FillerModel:
+    if profile == "lm":
+        from . import lm_head
+
+        return lm_head.load(store)
     name = f"filler/{profile}.joblib"
     model = FillerModel(store.load_joblib(name))
     if model.gate is None:
@@ -46,11 +52,12 @@ class Generic(Check):
     group = "filler"
     codes = {"filler.generic": "A sentence that reads as generic, machine-written padding (trained model)."}
     scores_document = True
+    own_profiles = ("lm",)
 
     def load(self, store: ArtifactStore, profile: str) -> "Generic":
         self.model_ = load_filler_model(store, profile)
         # Repetition is one of the document model's inputs, whether or not its check runs.
-        self.repetition_ = Repetition().load(store, profile)
+        self.repetition_ = Repetition().load(store, models_profile(profile))
         return self
 
     def run(self, analysis: Analysis) -> CheckResult:
@@ -59,14 +66,17 @@ class Generic(Check):
         flags = []
         gate = self.model_.gate
         if scores.indexes:
-            parts, names = contributions(self.model_.pipeline, scores.design, self.model_.vector_dim)
+            parts, names = self.model_.explain_parts(scores)
             cut = gate.sentence_cut(reading.document_probability)
             passing = gate.allows(scores.logits, reading.document_probability)
             for row, (index, probability) in enumerate(zip(scores.indexes, scores.probabilities)):
                 if not passing[row] or reporting_reason(analysis.sentences[index].clean):
                     continue
                 text = analysis.sentences[index].clean
-                reasons = explain(parts[row], names, features[index], text)
+                described = {}
+                if scores.lm_rows is not None:
+                    described[PREDICTABILITY_GROUP] = self.model_.describe_predictability(scores.lm_rows[row])
+                reasons = explain(parts[row], names, features[index], text, described)
                 message = "Reads as generic, machine-written copy: " + "; ".join(r for _, r in reasons)
                 flags.append(
                     self.flag(
@@ -97,17 +107,18 @@ def filler_reading(analysis: Analysis, model: FillerModel, repetition: Repetitio
     def compute(a: Analysis) -> FillerReading:
         features = eligible_features(a)
         indexes = sorted(features)
-        scores = model.score_sentences(indexes, [features[i] for i in indexes], np.nan_to_num(a.vectors))
         residue = len(residue_by_sentence(a))
         repeated = len(a.memo(REPETITION_MEMO_KEY, repetition.find))
-        item = DocumentInput(
-            scores.logits,
-            np.vstack([features[i].values for i in indexes]) if indexes else np.zeros((0, len(model.artifact["feature_names"]))),
-            np.array([features[i].words for i in indexes], dtype=np.float64),
-            residue,
-            repeated,
-        )
-        return FillerReading(features, scores, model.document_probability(item))
+        rows = np.vstack([features[i].values for i in indexes]) if indexes else np.zeros((0, len(model.artifact["feature_names"])))
+        words = np.array([features[i].words for i in indexes], dtype=np.float64)
+
+        def document_input(logits: np.ndarray) -> DocumentInput:
+            return DocumentInput(logits, rows, words, residue, repeated)
+
+        spans = [(a.sentences[i].start, a.sentences[i].end) for i in indexes]
+        scores, probability = model.read_document(a.document.text, spans, indexes, [features[i] for i in indexes],
+                                                  np.nan_to_num(a.vectors), document_input)
+        return FillerReading(features, scores, probability)
 
     return analysis.memo("filler.reading", compute)
 
@@ -117,11 +128,16 @@ def _top(parts: np.ndarray, names: list[str]) -> list[tuple[str, float]]:
     return [(names[j], float(parts[j])) for j in order if parts[j] >= MIN_CONTRIBUTION]
 
 
-def explain(parts: np.ndarray, names: list[str], feats: SentenceFeatures, text: str = "") -> list[tuple[str, str]]:
-    """The groups that pushed the score up, each as a short phrase with its evidence (found in ``text``)."""
+def explain(parts: np.ndarray, names: list[str], feats: SentenceFeatures, text: str = "",
+            described_elsewhere: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """The groups that pushed the score up, each as a short phrase with its evidence (found in ``text``).
+
+    ``described_elsewhere`` holds phrases for groups the sentence features cannot describe
+    (the lm profile's predictability).
+    """
     reasons = []
     for group, _ in _top(parts, names):
-        described = _describe(group, feats, text)
+        described = (described_elsewhere or {}).get(group) or _describe(group, feats, text)
         if described:
             reasons.append((group, described))
         if len(reasons) >= MAX_REASONS:

@@ -44,6 +44,7 @@ LM_LICENCE = "Apache-2.0 (SmolLM2-135M-Instruct, HuggingFaceTB; GGUF in the llm-
 MAX_TOKENS = 768
 CACHE_VERSION = 2
 ROWS_PER_CHUNK = 32
+CHARACTERS_PER_TOKEN_BOUND = 16
 
 
 def cache_root() -> Path:
@@ -80,7 +81,8 @@ def _convert(gguf: Path, target: Path) -> dict:
     config = model.config
     if hasattr(config, "quantization_config"):
         del config.quantization_config
-    partial = target.with_name(target.name + ".partial")
+    # Per process: two workers converting at once must not write into one folder.
+    partial = target.with_name(f"{target.name}.partial-{os.getpid()}")
     partial.mkdir(parents=True, exist_ok=True)
     # Built again from the bare config so the saved copy loads without gguf or accelerate.
     clean = AutoModelForCausalLM.from_config(type(config).from_dict(config.to_dict()), dtype=torch.float32)
@@ -101,11 +103,14 @@ def _convert(gguf: Path, target: Path) -> dict:
         "licence": LM_LICENCE,
     }
     (partial / "conversion.json").write_text(json.dumps(record, indent=2))
-    if target.exists():
-        import shutil
+    import shutil
 
-        shutil.rmtree(target)
-    partial.rename(target)
+    if target.exists():
+        shutil.rmtree(target, ignore_errors=True)
+    try:
+        partial.rename(target)
+    except OSError:  # another process finished its conversion first: use that one
+        shutil.rmtree(partial, ignore_errors=True)
     return record
 
 
@@ -113,19 +118,26 @@ def converted_model_dir() -> Path:
     """The cached safetensors copy, converted now if missing or not matching its record."""
     gguf = gguf_path()
     target = cache_root() / f"smollm2-135m-instruct-v{CACHE_VERSION}"
-    record_path = target / "conversion.json"
-    if record_path.exists():
-        record = json.loads(record_path.read_text())
-        weights = target / "model.safetensors"
-        if (
-            record.get("version") == CACHE_VERSION
-            and weights.exists()
-            and record.get("gguf_sha256") == _gguf_digest(gguf)
-            and sha256_file(weights) == record.get("weights_sha256")
-        ):
-            return target
-    _convert(gguf, target)
+    if not is_valid_copy(target, gguf):
+        _convert(gguf, target)
     return target
+
+
+def is_valid_copy(target: Path, gguf: Path) -> bool:
+    """Whether ``target`` holds this version's conversion of ``gguf``, its weights unchanged since."""
+    record_path = target / "conversion.json"
+    weights = target / "model.safetensors"
+    if not record_path.exists() or not weights.exists():
+        return False
+    try:
+        record = json.loads(record_path.read_text())
+    except (OSError, ValueError):
+        return False
+    return (
+        record.get("version") == CACHE_VERSION
+        and record.get("gguf_sha256") == _gguf_digest(gguf)
+        and sha256_file(weights) == record.get("weights_sha256")
+    )
 
 
 _GGUF_DIGESTS: dict[Path, str] = {}
@@ -253,7 +265,9 @@ class LanguageModel:
 
     def _one(self, text: str) -> TokenStatistics:
         torch = self._torch
-        encoding = self.tokenizer.encode(text, add_special_tokens=False)
+        # A token is at least one character and news averages about four: this many characters
+        # always hold the budget, and a 10 MB input is not tokenised whole to read its start.
+        encoding = self.tokenizer.encode(text[: self.max_tokens * CHARACTERS_PER_TOKEN_BOUND], add_special_tokens=False)
         ids = encoding.ids[: self.max_tokens - 1]
         offsets = np.asarray(encoding.offsets[: len(ids)], dtype=np.int64).reshape(-1, 2)
         if not ids:
@@ -274,3 +288,16 @@ class LanguageModel:
             expected_log_prob=expected.numpy().astype(np.float32),
             variance_log_prob=variance.numpy().astype(np.float32),
         )
+
+
+_SHARED: LanguageModel | None = None
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_language_model() -> LanguageModel:
+    """One model per process, loaded on first use (the checks of a detector share it; it has its own lock)."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None:
+            _SHARED = LanguageModel()
+        return _SHARED

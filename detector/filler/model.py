@@ -146,6 +146,8 @@ class SentenceScores:
     probabilities: np.ndarray  # calibrated
     features: list  # SentenceFeatures, one per eligible sentence
     design: np.ndarray
+    lm_rows: np.ndarray | None = None  # the lm profile: token statistics of each sentence
+    base_logits: np.ndarray | None = None  # the lm profile: the accurate model's logits under the head's
 
 
 class FillerModel:
@@ -178,6 +180,32 @@ class FillerModel:
             return SentenceScores([], empty, empty, [], np.zeros((0, self.vector_dim + len(FEATURE_NAMES))))
         design = sentence_design(vectors[indexes], np.vstack([f.values for f in feats]))
         return SentenceScores(indexes, self._logits(design), self._probabilities(design), feats, design)
+
+    def read_document(self, text: str, spans: list[tuple[int, int]], indexes: list[int], feats: list, vectors: np.ndarray,
+                      item_without_logits) -> tuple[SentenceScores, float]:
+        """Sentence scores and the document probability of one document.
+
+        ``spans`` are the eligible sentences' character spans in ``text`` (read only by
+        models that read the text itself, the lm profile's); ``item_without_logits``
+        makes the document model's input from the sentence logits.
+        """
+        scores = self.score_sentences(indexes, feats, vectors)
+        return scores, self.document_probability(item_without_logits(scores.logits))
+
+    def explain_parts(self, scores: SentenceScores) -> tuple[np.ndarray, list[str]]:
+        """Per-group contributions to each sentence's logit (see ``contributions``)."""
+        return contributions(self.pipeline, scores.design, self.vector_dim)
+
+    def table_logits(self, table) -> np.ndarray:
+        """Sentence logits of every row of a ``train.SentenceTable``."""
+        return self.pipeline.decision_function(table.design) if len(table.label) else np.zeros(0)
+
+    def table_document_probabilities(self, table, logits: np.ndarray | None = None) -> np.ndarray:
+        """Document probabilities of every document of a ``train.SentenceTable`` (``logits``: its rows' sentence logits)."""
+        from .train import document_matrix
+
+        logits = self.table_logits(table) if logits is None else logits
+        return self.document_probabilities(document_matrix(table, logits, self.threshold_logit))
 
     def probability_at(self, sentence_logit: float) -> float:
         """The calibrated sentence probability at a sentence logit (1.0 where no logit is enough)."""

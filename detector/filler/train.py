@@ -621,8 +621,9 @@ def refit_gate(store: ArtifactStore, profile: str, log=_log) -> dict:
 def flagged_rows(model: FillerModel, table: SentenceTable) -> dict[str, np.ndarray]:
     """Per row, what the checks flag: generic (gated), stock phrase (above the document floor), any filler rule or generic."""
     col = {n: i for i, n in enumerate(FEATURE_NAMES)}
-    logits = model.pipeline.decision_function(table.design)
-    p_rows = row_document_probabilities(model.pipeline, model.document_model, model.threshold_logit, table)
+    logits = model.table_logits(table)
+    with _single_openmp_thread():
+        p_rows = model.table_document_probabilities(table, logits)[table.doc]
     generic = model.gate.allows_rows(logits, p_rows) & ~reporting_rows(table)
     stock = (table.features[:, col["stock_log_ratio"]] >= np.log(model.artifact["phrase_min_ratio"])) & (p_rows >= model.gate.document_floor)
     rules = (table.features[:, col["template_residue"]] > 0) | (table.features[:, col["tautology"]] > 0) | stock
@@ -634,8 +635,7 @@ def dev_metrics(model: FillerModel, dev: SentenceTable, spliced: SentenceTable, 
     """Document metrics on dev (target sets), sentence metrics on spliced dev articles, the gate's flags on dev articles."""
     from sklearn.metrics import roc_auc_score
 
-    logits = model.pipeline.decision_function(dev.design)
-    p = model.document_probabilities(document_matrix(dev, logits, model.threshold_logit))
+    p = model.table_document_probabilities(dev)
     y = dev.doc_labels()
     datasets = np.array([d.dataset for d in dev.docs])
     target = np.isin(datasets, TARGET_SETS)
@@ -656,8 +656,12 @@ def dev_metrics(model: FillerModel, dev: SentenceTable, spliced: SentenceTable, 
     }
 
 
+FILLER_PROFILES = ("accurate", "fast", "lm")
+
+
 @click.command()
-@commands.train_profiles
+@click.option("--profile", "profiles", type=click.Choice(FILLER_PROFILES), multiple=True,
+              help="Profiles to train (default: accurate and fast; lm fits its heads over the shipped accurate models).")
 @commands.models_directory
 @click.option("--skip-phrases", is_flag=True, help="Keep the shipped stock-phrase list instead of mining it again.")
 @click.option("--gate-only", is_flag=True,
@@ -671,11 +675,16 @@ def train_command(profiles, models_dir, skip_phrases, gate_only) -> None:
         for profile in commands.each_profile(profiles):
             click.echo(json.dumps({"profile": profile, **refit_gate(store, profile)}, indent=2))
         return
-    if not skip_phrases:
+    if not skip_phrases and set(commands.each_profile(profiles)) != {"lm"}:
         path = train_phrases.write(train_phrases.mine())
         _log(f"stock phrases written to {path}")
     store = ArtifactStore(models_dir)
     for profile in commands.each_profile(profiles):
+        if profile == "lm":
+            from . import train_lm
+
+            click.echo(json.dumps({"profile": profile, **train_lm.train(store)}, indent=2))
+            continue
         click.echo(json.dumps({"profile": profile, **train(store, profile)}, indent=2))
 
 

@@ -1,0 +1,326 @@
+"""The ``lm`` profile's filler models: the accurate profile's scores read together with a language model's.
+
+The accurate profile's sentence and document models (trained on the train split) stay
+exactly as shipped. On top of them sit two small models fitted on the dev split, which
+the accurate models never saw (stacking on held-out data):
+
+- the sentence head: a logistic regression over the accurate sentence logit and the
+  sentence's token statistics from SmolLM2-135M (``lm_features.SENTENCE_LM_FEATURES``:
+  mean and spread of the log-probability and entropy, mean log-rank, the
+  Fast-DetectGPT statistic), calibrated on spliced dev articles;
+- the document head: a logistic regression over the accurate document logit, the
+  document's token statistics and the spread of the sentence head's logits.
+
+The sentence gate (``gate.py``), the default threshold and the stock-phrase floor are
+fitted again for the head's scores, on out-of-fold dev predictions, with the same
+budgets as the other profiles. Being linear, the sentence head's logit splits into
+the accurate model's groups (scaled by the head's weight on the accurate logit) and
+one ``predictability`` group, which the flag message explains with the sentence's
+log-probability against the typical human news sentence.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .gate import SentenceGate
+from .lm_features import DOCUMENT_LM_FEATURES, SENTENCE_LM_FEATURES, document_row, sentence_rows
+from .model import DocumentInput, FillerModel, SentenceScores, contributions, logit
+
+ARTIFACT = "filler/lm.joblib"
+BASE_PROFILE = "accurate"
+PREDICTABILITY_GROUP = "predictability"
+SENTENCE_HEAD_FEATURES = ("accurate_sentence_logit",) + SENTENCE_LM_FEATURES
+DOCUMENT_HEAD_FEATURES = (("accurate_document_logit",) + DOCUMENT_LM_FEATURES
+                          + ("head_sentence_logit_mean", "head_sentence_logit_p90", "head_sentence_logit_std"))
+LOG_PROB = SENTENCE_LM_FEATURES.index("sentence_lm_log_prob_mean")
+
+
+def sentence_head_design(base_logits: np.ndarray, lm_rows: np.ndarray) -> np.ndarray:
+    return np.column_stack([np.asarray(base_logits, dtype=np.float64), np.asarray(lm_rows, dtype=np.float64)])
+
+
+def document_head_row(base_probability: float, lm_row: np.ndarray, head_logits: np.ndarray) -> np.ndarray:
+    logits = np.asarray(head_logits, dtype=np.float64)
+    spread = (logits.mean(), np.percentile(logits, 90), logits.std()) if len(logits) else (0.0, 0.0, 0.0)
+    return np.concatenate([[float(logit(base_probability))], np.asarray(lm_row, dtype=np.float64), spread])
+
+
+Statistics = Callable[[list[str]], list]  # texts -> TokenStatistics, one per text
+
+
+@dataclass(slots=True)
+class LanguageModelReading:
+    """The token statistics' rows for some sentences of one document, and the document's row."""
+
+    sentences: np.ndarray
+    document: np.ndarray
+
+
+class LanguageModelFiller(FillerModel):
+    """The accurate filler model with the sentence and document heads; same interface as ``FillerModel``.
+
+    ``statistics`` reads texts with the language model (``language_model.LanguageModel``
+    by default, loaded on first use); evaluation passes a cache of precomputed statistics.
+    """
+
+    def __init__(self, base_artifact: dict, head: dict, statistics: Statistics | None = None):
+        super().__init__(base_artifact)
+        self.base_gate = self.gate
+        self.head = head
+        self.sentence_head = head["sentence_head"]
+        self.sentence_calibrated = head["sentence_calibrated"]
+        self.document_head = head["document_head"]
+        self.threshold = float(head["threshold"])
+        self.threshold_logit = float(head["threshold_logit"])
+        self.base_threshold_logit = float(base_artifact["threshold_logit"])
+        self.gate = SentenceGate(**head["gate"])
+        self.typical_human_log_prob = float(head["typical_human_log_prob"])
+        if tuple(head["sentence_features"]) != SENTENCE_HEAD_FEATURES or tuple(head["document_features"]) != DOCUMENT_HEAD_FEATURES:
+            raise ValueError("the lm filler head was trained with other features than this code computes; retrain it")
+        self._statistics = statistics
+        self._last_table = None  # evaluation reads one table several times
+
+    # -- the language model ---------------------------------------------------
+
+    def statistics(self, texts: list[str]) -> list:
+        if self._statistics is None:
+            from .language_model import shared_language_model
+
+            self._statistics = shared_language_model().statistics
+        return self._statistics(texts)
+
+    def read_language_model(self, text: str, spans: list[tuple[int, int]]) -> LanguageModelReading:
+        stats = self.statistics([text])[0]
+        return LanguageModelReading(sentence_rows(stats, spans), document_row(stats))
+
+    # -- the heads --------------------------------------------------------------
+
+    def head_logits(self, base_logits: np.ndarray, lm_rows: np.ndarray) -> np.ndarray:
+        if not len(base_logits):
+            return np.zeros(0)
+        return self.sentence_head.decision_function(sentence_head_design(base_logits, lm_rows))
+
+    def head_probabilities(self, base_logits: np.ndarray, lm_rows: np.ndarray) -> np.ndarray:
+        if not len(base_logits):
+            return np.zeros(0)
+        return self.sentence_calibrated.predict_proba(sentence_head_design(base_logits, lm_rows))[:, 1]
+
+    def document_head_probabilities(self, rows: np.ndarray) -> np.ndarray:
+        return self.document_head.predict_proba(np.atleast_2d(rows))[:, 1]
+
+    def probability_at(self, sentence_logit: float) -> float:
+        if not np.isfinite(sentence_logit):
+            return 1.0
+        calibrator = self.sentence_calibrated.calibrated_classifiers_[0].calibrators[0]
+        return float(calibrator.predict(np.array([sentence_logit]))[0])
+
+    # -- one document (the check) -----------------------------------------------
+
+    def read_document(self, text: str, spans: list[tuple[int, int]], indexes: list[int], feats: list, vectors: np.ndarray,
+                      item_without_logits: Callable[[np.ndarray], DocumentInput]) -> tuple[SentenceScores, float]:
+        base_scores = super().score_sentences(indexes, feats, vectors)
+        base_probability = super().document_probability(item_without_logits(base_scores.logits))
+        if not indexes:
+            return base_scores, base_probability
+        reading = self.read_language_model(text, spans)
+        logits = self.head_logits(base_scores.logits, reading.sentences)
+        scores = SentenceScores(indexes, logits, self.head_probabilities(base_scores.logits, reading.sentences), feats,
+                                base_scores.design, reading.sentences, base_scores.logits)
+        probability = float(self.document_head_probabilities(document_head_row(base_probability, reading.document, logits))[0])
+        return scores, probability
+
+    def explain_parts(self, scores: SentenceScores) -> tuple[np.ndarray, list[str]]:
+        """Per-group contributions to the head's logit: the accurate model's groups, scaled, and predictability."""
+        base_parts, names = contributions(self.pipeline, scores.design, self.vector_dim)
+        scaler, logistic = self.sentence_head[0], self.sentence_head[-1]
+        weights = logistic.coef_[0] / scaler.scale_
+        lm = np.asarray(scores.lm_rows, dtype=np.float64)
+        lm_part = ((lm - scaler.mean_[1:]) * weights[1:]).sum(axis=1)
+        return np.column_stack([base_parts * weights[0], lm_part]), names + [PREDICTABILITY_GROUP]
+
+    def describe_predictability(self, lm_row: np.ndarray) -> str:
+        value = float(lm_row[LOG_PROB])
+        return (f"unusually predictable to a language model (log-prob {value:.1f} per token against "
+                f"{self.typical_human_log_prob:.1f} typical for human news)")
+
+    # -- tables (training and evaluation) -----------------------------------------
+
+    def table_reading(self, table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per row the accurate logit and the sentence LM row; per document the accurate document probability and LM row."""
+        base_logits = super().table_logits(table)
+        base_p = super().table_document_probabilities(table, base_logits)
+        stats = self.statistics([d.text for d in table.docs])
+        sentence_lm = np.zeros((len(table.label), len(SENTENCE_LM_FEATURES)))
+        document_lm = np.zeros((len(table.docs), len(DOCUMENT_LM_FEATURES)))
+        for k, (doc, st) in enumerate(zip(table.docs, stats)):
+            rows = np.flatnonzero(table.doc == k)
+            spans = [(doc.sentences[i].start, doc.sentences[i].end) for i in table.position[rows]]
+            sentence_lm[rows] = sentence_rows(st, spans) if len(rows) else sentence_lm[rows]
+            document_lm[k] = document_row(st)
+        return base_logits, sentence_lm, base_p, document_lm
+
+    def table_scores(self, table) -> tuple[np.ndarray, np.ndarray]:
+        """(head sentence logits per row, head document probability per document)."""
+        if self._last_table is not None and self._last_table[0] is table:
+            return self._last_table[1]
+        base_logits, sentence_lm, base_p, document_lm = self.table_reading(table)
+        logits = self.head_logits(base_logits, sentence_lm)
+        x = document_head_matrix(table.doc, len(table.docs), logits, base_p, document_lm)
+        result = logits, self.document_head_probabilities(x)
+        self._last_table = (table, result)
+        return result
+
+    def table_logits(self, table) -> np.ndarray:
+        return self.table_scores(table)[0]
+
+    def table_document_probabilities(self, table, logits: np.ndarray | None = None) -> np.ndarray:
+        return self.table_scores(table)[1]
+
+
+def document_head_matrix(doc: np.ndarray, n_docs: int, head_logits: np.ndarray, base_p: np.ndarray, document_lm: np.ndarray) -> np.ndarray:
+    return np.vstack([document_head_row(base_p[k], document_lm[k], head_logits[doc == k]) for k in range(n_docs)])
+
+
+def load(store, statistics: Statistics | None = None) -> LanguageModelFiller:
+    """The lm filler model of ``store``; the heads must have been fitted over the accurate model it holds."""
+    from ..errors import ArtifactError
+
+    base_name = f"filler/{BASE_PROFILE}.joblib"
+    if not store.has(ARTIFACT):
+        raise ArtifactError(f"the 'lm' profile needs {ARTIFACT}; train it with: detector train filler --profile lm")
+    if statistics is None:
+        from .language_model import gguf_path
+
+        gguf_path()  # a missing extra is an error at load time, not on the first document
+    head = store.load_joblib(ARTIFACT)
+    if head.get("base_sha256") != store.entry(base_name)["sha256"]:
+        raise ArtifactError(f"{ARTIFACT} was fitted over another {base_name}; retrain it: detector train filler --profile lm")
+    return LanguageModelFiller(store.load_joblib(base_name), head, statistics)
+
+
+# ---------------------------------------------------------------------------
+# Fitting (``detector train filler --profile lm``)
+
+
+def _logistic(c: float = 1.0):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=2000))
+
+
+SEED = 20261204
+FOLDS = 5
+
+
+def fit_head(base_artifact: dict, dev, spliced_dev, statistics: Statistics, model_sets: tuple[str, ...], log=print) -> dict:
+    """The heads, threshold and gate, from ``dev`` (articles of the English news sets) and spliced dev articles.
+
+    The heads learn from the rows of ``model_sets`` (the sets the accurate models learned
+    from); each of those rows gets an out-of-fold prediction (folds grouped by story),
+    every other row the full head's, and the threshold and gate are chosen on those.
+    """
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.model_selection import GroupKFold
+
+    from .train import (
+        GENERIC_HUMAN_BUDGET,
+        _article_rows,
+        _calibrated_at,
+        _flag_rules,
+        _human_news_rows,
+        _pair_groups,
+        choose_threshold,
+        document_weights,
+        reporting_rows,
+        sentence_weights,
+    )
+
+    reader = LanguageModelFiller.__new__(LanguageModelFiller)
+    FillerModel.__init__(reader, base_artifact)
+    reader._statistics = statistics
+    reader._last_table = None
+    log("reading dev articles with the language model")
+    base_logits, sentence_lm, base_p, document_lm = reader.table_reading(dev)
+    y_doc = dev.doc_labels()
+    in_model_sets = np.array([d.dataset in model_sets for d in dev.docs])
+    rows_fit = in_model_sets[dev.doc] & (dev.label >= 0)
+    x_sentence = sentence_head_design(base_logits, sentence_lm)
+    weights = sentence_weights(dev)
+
+    def fit_sentence(rows):
+        model = _logistic()
+        model.fit(x_sentence[rows], dev.label[rows], logisticregression__sample_weight=weights[rows])
+        return model
+
+    def fit_document(docs, head_logits):
+        x = document_head_matrix(dev.doc, len(dev.docs), head_logits, base_p, document_lm)
+        model = _logistic()
+        model.fit(x[docs], y_doc[docs], logisticregression__sample_weight=document_weights([dev.docs[k] for k in np.flatnonzero(docs)]))
+        return model, x
+
+    log("sentence and document heads")
+    sentence_head = fit_sentence(rows_fit)
+    full_logits = sentence_head.decision_function(x_sentence)
+    document_head, _ = fit_document(in_model_sets, full_logits)
+
+    # Out-of-fold predictions for the rows the heads learned from.
+    oof_logits = full_logits.copy()
+    oof_p = np.zeros(len(dev.docs))
+    groups = _pair_groups(dev.docs)
+    fit_docs = np.flatnonzero(in_model_sets)
+    for train_docs, held_docs in GroupKFold(n_splits=FOLDS, shuffle=True, random_state=SEED).split(fit_docs, groups=groups[fit_docs]):
+        train_mask = np.zeros(len(dev.docs), bool)
+        train_mask[fit_docs[train_docs]] = True
+        held_mask = np.zeros(len(dev.docs), bool)
+        held_mask[fit_docs[held_docs]] = True
+        s_model = fit_sentence(train_mask[dev.doc] & rows_fit)
+        fold_logits = s_model.decision_function(x_sentence)
+        d_model, x_fold = fit_document(train_mask, fold_logits)
+        oof_logits[held_mask[dev.doc]] = fold_logits[held_mask[dev.doc]]
+        oof_p[held_mask] = d_model.predict_proba(x_fold[held_mask])[:, 1]
+    other = ~in_model_sets
+    if other.any():
+        _, x_full = fit_document(in_model_sets, full_logits)
+        oof_p[other] = document_head.predict_proba(x_full[other])[:, 1]
+
+    log("sentence calibration on spliced dev articles")
+    spliced_base_logits, spliced_lm, _, _ = reader.table_reading(spliced_dev)
+    labelled = spliced_dev.label >= 0
+    y = spliced_dev.label[labelled]
+    balance = np.where(y == 1, 0.5 / max((y == 1).sum(), 1), 0.5 / max((y == 0).sum(), 1)) * len(y)
+    calibrated = CalibratedClassifierCV(FrozenEstimator(sentence_head), method="sigmoid")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Since FrozenEstimator does not appear to accept sample_weight")
+        calibrated.fit(sentence_head_design(spliced_base_logits, spliced_lm)[labelled], y, sample_weight=balance)
+
+    log("threshold and sentence gate on dev articles")
+    human_news = _human_news_rows(dev)
+    threshold_logit = choose_threshold(oof_logits[human_news], _flag_rules(dev, base_artifact["phrase_min_ratio"])[human_news])
+    from .gate import fit_gate
+
+    human, machine = _article_rows(dev)
+    gate, grid = fit_gate(oof_logits, oof_p[dev.doc], ~reporting_rows(dev), human, machine, dev.doc, GENERIC_HUMAN_BUDGET,
+                          sentence_min=threshold_logit)
+    typical = float(np.median(sentence_lm[human_news, LOG_PROB]))
+    return {
+        "sentence_head": sentence_head,
+        "sentence_calibrated": calibrated,
+        "document_head": document_head,
+        "threshold_logit": threshold_logit,
+        "threshold": _calibrated_at(calibrated, threshold_logit),
+        "gate": gate.to_dict(),
+        "gate_grid": grid,
+        "typical_human_log_prob": typical,
+        "sentence_features": list(SENTENCE_HEAD_FEATURES),
+        "document_features": list(DOCUMENT_HEAD_FEATURES),
+        "base_sha256": None,
+        "_oof": {"sentence_logits": oof_logits, "document_probabilities": oof_p},
+    }
