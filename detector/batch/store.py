@@ -151,7 +151,8 @@ class PartStore:
                 for chunk in missing:
                     db.execute("DELETE FROM records WHERE chunk=?", (chunk,))
                     db.execute("DELETE FROM chunks WHERE chunk=?", (chunk,))
-        self._next_chunk = (db.execute("SELECT MAX(chunk) FROM chunks").fetchone()[0] or -1) + 1
+        last = db.execute("SELECT MAX(chunk) FROM chunks").fetchone()[0]
+        self._next_chunk = 0 if last is None else last + 1  # not "last or -1": chunk 0 is a chunk
         for leftover in (self._tmp_output(),):
             self._remove(leftover)
 
