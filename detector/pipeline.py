@@ -137,6 +137,12 @@ class Detector:
 
         Raises ``InputError`` for a source that cannot be read or holds no sentence.
         """
+        document = self.read_source(text, name=name, format=format)
+        vectors = self.encoder.encode([s.clean for s in document.sentences])
+        return Against(document, vectors, name)
+
+    def read_source(self, text: str | bytes, *, name: str | None = None, format: str = "auto") -> Document:
+        """A source text read and segmented, not encoded; raises ``InputError`` as ``load_source`` does."""
         label = name or "source text"
         prepared = self._prepare(text, format, label)
         if prepared.error is not None:
@@ -144,8 +150,7 @@ class Detector:
         document = prepared.document
         if not document.sentences:
             raise InputError(f"{label}: the source text holds no sentence to check the copy against")
-        vectors = self.encoder.encode([s.clean for s in document.sentences])
-        return Against(document, vectors, name)
+        return document
 
     def _against(self, source_text, source_name: str | None) -> Against | None:
         if source_text is None or isinstance(source_text, Against):

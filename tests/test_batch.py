@@ -355,8 +355,9 @@ class _InterruptAfter:
     retries_before_isolation = 1
     loses_all_on_loss = False
 
-    def __init__(self, chunks: int):
+    def __init__(self, chunks: int, job: JobSpec = FAST):
         self.left = chunks
+        self.job = job
 
     def submit(self, records):
         import concurrent.futures as cf
@@ -365,7 +366,7 @@ class _InterruptAfter:
             raise KeyboardInterrupt
         self.left -= 1
         future = cf.Future()
-        future.set_result(check_chunk(FAST, records))
+        future.set_result(check_chunk(self.job, records))
         return future
 
     def wait_any(self, futures):
@@ -544,3 +545,64 @@ def test_check_chunk_keeps_record_order_and_reports_every_record():
     result = check_chunk(FAST, records)
     assert isinstance(result, ChunkResult) and result.errors == 1
     assert [json.loads(e)["id"] for e in result.entries] == ["r1", "r2", "r3"]
+
+
+def test_cli_batch_against_checks_every_record_against_one_source(tmp_path, validate_report):
+    from .test_source import DISTORTED, FAITHFUL, SOURCE
+
+    docs = [{"id": "faithful", "text": FAITHFUL}, {"id": "distorted", "text": DISTORTED}]
+    source = write_jsonl(tmp_path / "in.jsonl", docs)
+    wire = tmp_path / "wire.txt"
+    wire.write_text(SOURCE, encoding="utf-8")
+    common = ("--profile", "fast", "--checks", "source,figures")
+    against = run_cli("batch", str(source), "--out", str(tmp_path / "against.jsonl"), "--against", str(wire), *common)
+    assert against.returncode == 0, against.stderr.decode()
+    entries = read_output(tmp_path / "against.jsonl")
+    for entry in entries:
+        validate_report({k: v for k, v in entry.items() if k not in ("id", "record")})
+        assert entry["meta"]["against"] == str(wire) and 0 <= entry["scores"]["against_source"] <= 1
+    codes = {e["id"]: [(s["index"], f["code"]) for s in e["sentences"] for f in s["flags"]
+                       if f["code"].startswith("source.")] for e in entries}
+    assert codes["faithful"] == []
+    assert (0, "source.contradicted") in codes["distorted"] and (2, "source.unsupported") in codes["distorted"]
+    assert entries[0]["scores"]["against_source"] < entries[1]["scores"]["against_source"]
+
+    plain = run_cli("batch", str(source), "--out", str(tmp_path / "plain.jsonl"), *common)
+    assert plain.returncode == 0, plain.stderr.decode()
+    for entry in read_output(tmp_path / "plain.jsonl"):
+        assert entry["scores"]["against_source"] is None and entry["meta"]["against"] is None
+        assert not [f for s in entry["sentences"] for f in s["flags"] if f["code"].startswith("source.")]
+
+    # CSV and Parquet outputs gain the score column only in a run with a source.
+    run_batch(source, tmp_path / "against.csv", job=JobSpec(profile="fast", checks=("source",), source=SOURCE.encode(),
+                                                             source_name="wire"))
+    with open(tmp_path / "against.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert "score_against_source" in rows[0]
+    assert [float(r["score_against_source"]) for r in rows] == [e["scores"]["against_source"] for e in entries]
+
+    missing = run_cli("batch", str(source), "--out", str(tmp_path / "o.jsonl"), "--against", str(tmp_path / "nope.txt"))
+    assert missing.returncode == 2
+    assert missing.stderr.decode().strip() == f"detector: {tmp_path / 'nope.txt'}: no such file"
+    (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
+    empty = run_cli("batch", str(source), "--out", str(tmp_path / "o.jsonl"), "--against", str(tmp_path / "empty.txt"),
+                    *common)
+    assert empty.returncode == 2 and b"holds no sentence" in empty.stderr
+    for result in (missing, empty):
+        assert b"Traceback" not in result.stderr
+    assert not (tmp_path / "o.jsonl").exists() and not work_dir_for(tmp_path / "o.jsonl").exists()
+
+
+def test_resume_refuses_another_source(tmp_path):
+    source = write_jsonl(tmp_path / "in.jsonl", make_docs(12))
+    out = tmp_path / "out.jsonl"
+    first = JobSpec(profile="fast", checks=("source",), source=b"The council met on Tuesday.", source_name="a.txt")
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(source, out, job=first, chunk_size=4, engine=_InterruptAfter(chunks=1, job=first))
+    other = JobSpec(profile="fast", checks=("source",), source=b"The council met on Monday.", source_name="a.txt")
+    with pytest.raises(ConfigError, match="against: was"):
+        run_batch(source, out, job=other, resume=True)
+    with pytest.raises(ConfigError, match="against: was"):
+        run_batch(source, out, job=JobSpec(profile="fast", checks=("source",)), resume=True)
+    run_batch(source, out, job=first, resume=True)
+    assert [e["meta"]["against"] for e in read_output(out)] == ["a.txt"] * 12

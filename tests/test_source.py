@@ -60,6 +60,55 @@ def test_unsupported_name_is_named_in_the_message(fast_detector):
     assert report.to_dict()["meta"]["against"] == "<source text>"
 
 
+def test_one_unsupported_flag_per_sentence_lists_everything_the_source_lacks(fast_detector, validate_report):
+    added = ("Officials from Millville Public Schools, Cumberland County and the NJ Department of Education "
+             "said 42% of the 17 roads would close.")
+    copy = DISTORTED + " " + added
+    report = fast_detector.check(copy, source_text=SOURCE)
+    unsupported = [f for f in report.flags if f.code == "source.unsupported"]
+    assert [f.sentence for f in unsupported] == [2, 3]  # one flag a sentence, however many items
+    (flag,) = [f for f in unsupported if f.sentence == 3]
+    assert flag.message.startswith(
+        "Names the source does not contain: Millville Public Schools, Cumberland County, NJ Department of Education;")
+    assert flag.message.endswith("; figures the source does not contain: 42%, 17 (roads)")
+    evidence = flag.evidence
+    assert evidence["kind"] == "name+figure"
+    assert copy[evidence["copy_start"] : evidence["copy_end"]] == evidence["copy"] == added
+    items = evidence["items"]
+    assert [i["copy"] for i in items if i["kind"] == "name"] == [
+        "Millville Public Schools", "Cumberland County", "NJ Department of Education"]
+    assert [i["copy"] for i in items if i["kind"] == "figure"] == ["42%", "17"]
+    for item in items:
+        assert copy[item["copy_start"] : item["copy_end"]] == item["copy"]
+    assert flag.score == pytest.approx(max(i["score"] for i in items), abs=1e-4)
+    # A sentence with one item keeps that item's own flag, message and span.
+    (single,) = [f for f in unsupported if f.sentence == 2]
+    assert single.message == "The name Peter Okafor is not in the source" and "items" not in single.evidence
+    validate_report(report.to_dict())
+
+
+def test_merged_messages_name_each_kind():
+    from detector.source.check import _merged_message
+    from detector.source.reading import Finding
+
+    claim = Finding(1, "source.unsupported", "claim", "A whole sentence.", "No sentence of the source says this (closest "
+                    "similarity 0.20, 10% of its words in the source)", 0.2)
+    name = Finding(1, "source.unsupported", "name", "Peter Okafor", "The name Peter Okafor is not in the source", 0.2,
+                   label="Peter Okafor")
+    figure = Finding(1, "source.unsupported", "figure", "42%", "The figure 42% (harvest) is not in the source", 0.2,
+                     label="42% (harvest)")
+    assert _merged_message("source.unsupported", [figure, name, claim]) == (
+        "The name Peter Okafor is not in the source; the figure 42% (harvest) is not in the source; "
+        "no sentence of the source says this (closest similarity 0.20, 10% of its words in the source)")
+    changed = Finding(1, "source.contradicted", "figure", "$6.5 million",
+                      'The figure $6.5 million differs from the source, which says "$4.2 million"', 0.9)
+    flipped = Finding(1, "source.contradicted", "negation", "It will not.", "Says the opposite of the source (a negation "
+                      "added or dropped)", 0.9)
+    assert _merged_message("source.contradicted", [changed, flipped]) == (
+        'The figure $6.5 million differs from the source, which says "$4.2 million"; '
+        "says the opposite of the source (a negation added or dropped)")
+
+
 def test_a_faithful_paraphrase_is_not_flagged_and_scores_lower(fast_detector):
     faithful = fast_detector.check(FAITHFUL, source_text=SOURCE)
     distorted = fast_detector.check(DISTORTED, source_text=SOURCE)

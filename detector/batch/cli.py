@@ -39,8 +39,12 @@ from .work import DEFAULT_BATCH_MAX_CHARS
 @click.option("--overwrite", is_flag=True, help="Replace OUTPUT and any unfinished run of it.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar with documents/s on stderr (default: on a terminal).")
 @click.option("--stats", "stats_path", type=click.Path(dir_okay=False), help="Also write the run's figures (JSON) to this file.")
+@click.option("--against", "against_path", metavar="SOURCE",
+              help="The source every record was written from (a file, or - for standard input): each is checked "
+                   "against it, as by 'detector check --against' (source.* flags, scores.against_source).")
 def batch_command(input_path, output, input_type, id_field, text_field, text_format, checks, profile, models_dir, workers,
-                  dask_address, chunk_size, batch_size, max_chars, resume, overwrite, progress, stats_path) -> None:
+                  dask_address, chunk_size, batch_size, max_chars, resume, overwrite, progress, stats_path,
+                  against_path) -> None:
     """Check every record of INPUT (JSONL, CSV or Parquet) and write one entry per record to OUTPUT.
 
     OUTPUT's suffix names its type: .jsonl (one report per line), .csv (columns id,
@@ -53,7 +57,9 @@ def batch_command(input_path, output, input_type, id_field, text_field, text_for
     A repeated id gets an error entry naming the record it repeats.
     Work is committed chunk by chunk in OUTPUT.parts/; after a crash or kill,
     run the same command with --resume. OUTPUT appears only when complete.
-    Exit status 0 when every record has an entry, error entries included.
+    With --against SOURCE every record is checked against that one source.
+    Exit status 0 when every record has an entry, error entries included;
+    2 when the source cannot be read.
     """
     from .runner import run_batch
     from .store import output_type_for
@@ -62,8 +68,17 @@ def batch_command(input_path, output, input_type, id_field, text_field, text_for
     output_type_for(output)  # refuse a name that says no type before any work starts
 
     check_names = tuple(c.strip() for c in checks.split(",") if c.strip()) if checks else None
+    source = source_name = None
+    source_format = "auto"
+    if against_path is not None:
+        from ..cli import _input_format, _read_input
+
+        source = _read_input(against_path)  # DetectorError: a one-line message and exit 2
+        source_name = "<stdin>" if against_path == "-" else against_path
+        source_format = _input_format(against_path, "auto", source)
     job = JobSpec(profile=profile, checks=check_names, models_dir=models_dir, max_chars=max_chars,
-                  text_format=text_format, batch_size=batch_size)
+                  text_format=text_format, batch_size=batch_size, source=source, source_name=source_name,
+                  source_format=source_format)
     show_progress = progress if progress is not None else sys.stderr.isatty()
     try:
         stats = run_batch(input_path, output, job=job, input_type=input_type, id_field=id_field, text_field=text_field,

@@ -27,7 +27,7 @@ from pathlib import Path
 from ..errors import ConfigError, DetectorError
 from .records import Record, count_records, detect_input_type, fingerprint, read_records, record_byte_limit
 from .store import PartStore
-from .work import ChunkResult, JobSpec, entry_json, peak_rss_bytes
+from .work import ChunkResult, JobSpec, check_source, entry_json, peak_rss_bytes
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,11 @@ def run_batch(
         "checks": list(job.checks) if job.checks is not None else None,
         "max_chars": job.max_chars,
         "text_format": job.text_format,
+        # Every record checked against one source (--against): resuming with another is refused.
+        "against": None if job.source is None else {"name": job.source_name, "sha256": job.source_sha256,
+                                                    "format": job.source_format},
     }
+    check_source(job)  # a source no worker could read stops the run before any work
     store.open(job_record, resume=resume, overwrite=overwrite)
     client_owned = None
     started = time.perf_counter()

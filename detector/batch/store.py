@@ -78,6 +78,7 @@ class PartStore:
     def __init__(self, output: str | os.PathLike):
         self.output = Path(output)
         self.output_type = output_type_for(self.output)
+        self.scored = _scored_types(against=False)
         self.work_dir = work_dir_for(self.output)
         self._db: sqlite3.Connection | None = None
         self._lock_handle = None
@@ -103,6 +104,7 @@ class PartStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
+        self.scored = _scored_types(against=bool(job.get("against")))
         stored = self._db.execute("SELECT value FROM meta WHERE key='job'").fetchone()
         if stored is None:
             self._db.execute("INSERT INTO meta VALUES ('job', ?)", (json.dumps(job, sort_keys=True),))
@@ -151,7 +153,8 @@ class PartStore:
                 for chunk in missing:
                     db.execute("DELETE FROM records WHERE chunk=?", (chunk,))
                     db.execute("DELETE FROM chunks WHERE chunk=?", (chunk,))
-        self._next_chunk = (db.execute("SELECT MAX(chunk) FROM chunks").fetchone()[0] or -1) + 1
+        last = db.execute("SELECT MAX(chunk) FROM chunks").fetchone()[0]
+        self._next_chunk = 0 if last is None else last + 1  # not "last or -1": chunk 0 is a chunk
         for leftover in (self._tmp_output(),):
             self._remove(leftover)
 
@@ -206,9 +209,9 @@ class PartStore:
         """Join the parts into the output (atomically), then remove the work folder."""
         tmp = self._tmp_output()
         if self.output_type == "parquet":
-            _write_parquet(tmp, self.parts())
+            _write_parquet(tmp, self.parts(), self.scored)
         elif self.output_type == "csv":
-            _write_csv(tmp, self.parts())
+            _write_csv(tmp, self.parts(), self.scored)
         else:
             with open(tmp, "wb") as out:
                 for part in self.parts():
@@ -282,43 +285,43 @@ def iter_entries(paths: Iterable[Path]) -> Iterator[dict]:
                 yield json.loads(line)
 
 
-def _scored_types() -> tuple[str, ...]:
-    """The score columns: every flag type's document score but against_source (batch runs check no source text)."""
+def _scored_types(*, against: bool) -> tuple[str, ...]:
+    """The score columns: every flag type's document score; against_source only in a run with a source (--against)."""
     from ..report import FLAG_TYPES
 
-    return tuple(name for name in FLAG_TYPES if name != "against_source")
+    return tuple(name for name in FLAG_TYPES if against or name != "against_source")
 
 
-def _summary_row(entry: dict, line: str) -> dict:
+def _summary_row(entry: dict, line: str, scored: tuple[str, ...]) -> dict:
     """The columns analysts filter on, shared by the Parquet and CSV outputs, and the whole report as JSON."""
     scores = entry.get("scores") or {}
     return {
         "id": None if entry.get("id") is None else str(entry["id"]),
         "record": entry["record"],
         "error": entry.get("error"),
-        **{f"score_{name}": scores.get(name) for name in _scored_types()},
+        **{f"score_{name}": scores.get(name) for name in scored},
         "flags": sum(len(s.get("flags", ())) for s in entry.get("sentences", ())),
         "report": line.rstrip("\n"),
     }
 
 
-def _write_csv(target: Path, parts: list[Path]) -> None:
+def _write_csv(target: Path, parts: list[Path], scored: tuple[str, ...]) -> None:
     """One row per record (RFC 4180 quoting); empty cells for null scores and no error."""
     import csv
 
-    columns = ["id", "record", "error", *[f"score_{name}" for name in _scored_types()], "flags", "report"]
+    columns = ["id", "record", "error", *[f"score_{name}" for name in scored], "flags", "report"]
     with open(target, "w", encoding="utf-8", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=columns)
         writer.writeheader()
         for part in parts:
             with open(part, encoding="utf-8") as handle:
                 for line in handle:
-                    writer.writerow(_summary_row(json.loads(line), line))
+                    writer.writerow(_summary_row(json.loads(line), line, scored))
         out.flush()
         os.fsync(out.fileno())
 
 
-def _write_parquet(target: Path, parts: list[Path]) -> None:
+def _write_parquet(target: Path, parts: list[Path], scored: tuple[str, ...]) -> None:
     """One row group per part; the columns analysts filter on, and the whole report as JSON."""
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -328,7 +331,7 @@ def _write_parquet(target: Path, parts: list[Path]) -> None:
             ("id", pa.string()),
             ("record", pa.int64()),
             ("error", pa.string()),
-            *[(f"score_{name}", pa.float64()) for name in _scored_types()],
+            *[(f"score_{name}", pa.float64()) for name in scored],
             ("flags", pa.int32()),
             ("report", pa.large_string()),
         ]
@@ -338,6 +341,6 @@ def _write_parquet(target: Path, parts: list[Path]) -> None:
             columns: dict[str, list] = {name: [] for name in schema.names}
             with open(part, encoding="utf-8") as handle:
                 for line in handle:
-                    for name, value in _summary_row(json.loads(line), line).items():
+                    for name, value in _summary_row(json.loads(line), line, scored).items():
                         columns[name].append(value)
             writer.write_table(pa.table(columns, schema=schema))

@@ -9,6 +9,7 @@ gets a report whose ``error`` says why.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import resource
@@ -24,6 +25,7 @@ from .records import Record
 DEFAULT_BATCH_MAX_CHARS = 1_000_000
 
 _DETECTORS: dict[tuple, object] = {}
+_SOURCES: dict[tuple, object] = {}  # (detector key, source key) -> the source read and encoded (an Against)
 _LOAD_LOCK = threading.Lock()
 
 
@@ -37,10 +39,19 @@ class JobSpec:
     max_chars: int = DEFAULT_BATCH_MAX_CHARS
     text_format: str = "auto"
     batch_size: int = 32
+    # The source every record is checked against (``detector batch --against``): its bytes, as
+    # read, its name in the reports (meta.against) and how to read it (as ``--input-format``).
+    source: bytes | None = None
+    source_name: str | None = None
+    source_format: str = "auto"
 
     @property
     def detector_key(self) -> tuple:
         return (self.profile, self.checks, self.models_dir, self.max_chars)
+
+    @property
+    def source_sha256(self) -> str | None:
+        return None if self.source is None else hashlib.sha256(self.source).hexdigest()
 
 
 @dataclass(slots=True)
@@ -68,6 +79,34 @@ def cached_detector(job: JobSpec):
                 )
                 _DETECTORS[job.detector_key] = detector
     return detector
+
+
+def cached_source(job: JobSpec, detector):
+    """This process's reading of ``job``'s source (read and encoded once), or None without one."""
+    if job.source is None:
+        return None
+    key = (job.detector_key, job.source_sha256, job.source_name, job.source_format)
+    against = _SOURCES.get(key)
+    if against is None:
+        with _LOAD_LOCK:
+            against = _SOURCES.get(key)
+            if against is None:
+                against = detector.load_source(job.source, name=job.source_name, format=job.source_format)
+                _SOURCES[key] = against
+    return against
+
+
+def check_source(job: JobSpec) -> None:
+    """Raise ``InputError`` now for a source no worker could read (binary, empty, over max_chars).
+
+    Reads it as ``Detector.load_source`` does but loads no model and encodes nothing, so
+    that the run is refused before any work, in the process that reads the input.
+    """
+    if job.source is None:
+        return
+    from ..pipeline import Detector
+
+    Detector(None, (), max_chars=job.max_chars).read_source(job.source, name=job.source_name, format=job.source_format)
 
 
 def peak_rss_bytes() -> int:
@@ -99,7 +138,8 @@ def check_chunk(job: JobSpec, records: list[Record]) -> ChunkResult:
 
     readable = [r for r in records if r.error is None]
     reports = detector.check_many(
-        (r.text for r in readable), batch_size=job.batch_size, format=job.text_format, sources=(r.label for r in readable)
+        (r.text for r in readable), batch_size=job.batch_size, format=job.text_format,
+        sources=(r.label for r in readable), source_text=cached_source(job, detector),
     )
     checked = {id(record): report for record, report in zip(readable, reports)}
     entries, errors = [], 0

@@ -49,23 +49,83 @@ class _SourceCheck(Check):
         return confidence if finding.nli is None else (confidence + finding.nli) / 2
 
     def flags(self, analysis: Analysis, code: str) -> list:
+        """One flag per copy sentence for ``code``, however many findings the sentence holds.
+
+        A sentence with one finding gets that finding's flag. With several (four names the
+        source lacks, a figure and a claim) the flag lists them all in its message, scores the
+        highest of them, and its evidence keeps each as an entry of ``items``.
+        """
         if analysis.against is None:
             return []
-        out = []
+        by_sentence: dict[int, list[Finding]] = {}
         for finding in self.reading(analysis).findings:
-            if finding.code != code:
+            if finding.code == code:
+                by_sentence.setdefault(finding.sentence, []).append(finding)
+        out = []
+        for sentence, findings in sorted(by_sentence.items()):
+            if len(findings) == 1:
+                (finding,) = findings
+                out.append(self.flag(sentence, code, self.score(finding), finding.message, **_evidence(finding)))
                 continue
-            evidence = {"kind": finding.what, "copy": finding.text, "similarity": round(finding.similarity, 4)}
-            if finding.start is not None:
-                evidence["copy_start"], evidence["copy_end"] = finding.start, finding.end
-            if finding.source is not None:
-                evidence["source"] = finding.source.to_dict()
-            if finding.source_text is not None:
-                evidence["source_says"] = finding.source_text
-            if finding.nli is not None:
-                evidence["nli_contradiction"] = round(finding.nli, 4)
-            out.append(self.flag(finding.sentence, code, self.score(finding), finding.message, **evidence))
+            out.append(self._merged(analysis, sentence, code, findings))
         return out
+
+    def _merged(self, analysis: Analysis, sentence: int, code: str, findings: list[Finding]):
+        scores = [self.score(f) for f in findings]
+        kinds = [k for k in ("name", "figure", "negation", "claim") if any(f.what == k for f in findings)]
+        kinds += sorted({f.what for f in findings} - set(kinds))
+        evidence: dict = {"kind": "+".join(kinds), "copy": analysis.sentences[sentence].text,
+                          "similarity": round(max(f.similarity for f in findings), 4)}
+        s = analysis.sentences[sentence]
+        evidence["copy_start"], evidence["copy_end"] = s.start, s.end
+        # The source sentence quoted is the one of the highest-scoring finding that quotes one.
+        quoting = [(score, n) for n, (f, score) in enumerate(zip(findings, scores)) if f.source is not None]
+        if quoting:
+            top = findings[max(quoting)[1]]
+            evidence["source"] = top.source.to_dict()
+            if top.source_text is not None:
+                evidence["source_says"] = top.source_text
+        nli = [f.nli for f in findings if f.nli is not None]
+        if nli:
+            evidence["nli_contradiction"] = round(max(nli), 4)
+        evidence["items"] = [{**_evidence(f), "score": round(score, 4)} for f, score in zip(findings, scores)]
+        return self.flag(sentence, code, max(scores), _merged_message(code, findings), **evidence)
+
+
+def _evidence(finding: Finding) -> dict:
+    evidence = {"kind": finding.what, "copy": finding.text, "similarity": round(finding.similarity, 4)}
+    if finding.start is not None:
+        evidence["copy_start"], evidence["copy_end"] = finding.start, finding.end
+    if finding.source is not None:
+        evidence["source"] = finding.source.to_dict()
+    if finding.source_text is not None:
+        evidence["source_says"] = finding.source_text
+    if finding.nli is not None:
+        evidence["nli_contradiction"] = round(finding.nli, 4)
+    return evidence
+
+
+_PLURAL = {"figure": "Figures", "name": "Names"}
+
+
+def _merged_message(code: str, findings: list[Finding]) -> str:
+    """Every finding of one sentence in one message: unsupported figures and names listed by kind.
+
+    "Names the source does not contain: Millville Public Schools, Cumberland County; the figure
+    42% (harvest) is not in the source; no sentence of the source says this (...)".
+    """
+    parts = []
+    if code == "source.unsupported":
+        for kind in ("name", "figure"):
+            labels = list(dict.fromkeys(f.label or f.text for f in findings if f.what == kind))
+            if len(labels) > 1:
+                parts.append(f"{_PLURAL[kind]} the source does not contain: {', '.join(labels)}")
+            elif labels:
+                parts.append(next(f.message for f in findings if f.what == kind))
+        parts += [f.message for f in findings if f.what not in _PLURAL]
+    else:
+        parts = list(dict.fromkeys(f.message for f in findings))
+    return "; ".join(p if i == 0 else p[:1].lower() + p[1:] for i, p in enumerate(parts))
 
 
 @register

@@ -163,6 +163,7 @@ class Finding:
     nli: float | None = None  # the cross-encoder's P(contradiction | source, copy)
     start: int | None = None  # the span in the copy (offsets into the copy's input)
     end: int | None = None
+    label: str | None = None  # how a message names a figure or a name: "42% (harvest)", "Peter Okafor"
 
 
 @dataclass(slots=True)
@@ -463,17 +464,18 @@ def read_against(analysis: Analysis, thresholds: SourceThresholds) -> SourceRead
                 ((j, s) for j in aligned for s in source_by_sentence.get(j, []) if _same_quantity(q, s) and not _overlap(q, s)),
                 None,
             )
-            what = f"the figure {q.label}" + (f" ({f.noun})" if f.noun and f.noun not in f.text else "")
+            label = q.label + (f" ({f.noun})" if f.noun and f.noun not in f.text else "")
+            what = f"the figure {label}"
             if clash is not None:
                 j, s = clash
                 reading.findings.append(Finding(
                     i, "source.contradicted", "figure", f.text,
                     f'{what[0].upper() + what[1:]} differs from the source, which says "{s.label}"',
-                    float(similarity[i, j]), _span(against, j), s.label, start=f.start, end=f.end))
+                    float(similarity[i, j]), _span(against, j), s.label, start=f.start, end=f.end, label=label))
             else:
                 reading.findings.append(Finding(
                     i, "source.unsupported", "figure", f.text, f"{what[0].upper() + what[1:]} is not in the source",
-                    best, start=f.start, end=f.end))
+                    best, start=f.start, end=f.end, label=label))
         # Names.
         text = sentence.clean
         seen: set[str] = set()
@@ -507,11 +509,11 @@ def read_against(analysis: Analysis, thresholds: SourceThresholds) -> SourceRead
                 reading.findings.append(Finding(
                     i, "source.contradicted", "name", span,
                     f'Names {span} where the source names {their_span}', float(similarity[i, j]), _span(against, j),
-                    their_span, start=copy_start, end=copy_end))
+                    their_span, start=copy_start, end=copy_end, label=span))
             else:
                 reading.findings.append(Finding(
                     i, "source.unsupported", "name", span, f"The name {span} is not in the source", best,
-                    start=copy_start, end=copy_end))
+                    start=copy_start, end=copy_end, label=span))
         # Negation flips in a closely aligned pair that shares its content.
         if aligned:
             j = aligned[0]
@@ -576,7 +578,7 @@ def score_contradictions(reading: SourceReading, analysis: Analysis, profile: st
             # Not read as a clash: another figure or name in a sentence about something else (two
             # entries of a timeline). That it is not in the source still stands.
             finding.code = "source.unsupported"
-            finding.message = f"The {finding.what} {finding.text} is not in the source"
+            finding.message = f"The {finding.what} {finding.label or finding.text} is not in the source"
             finding.source = finding.source_text = None
         kept.append(finding)
     reading.findings = kept
