@@ -181,8 +181,8 @@ md("""
 (`detector/filler/lm_head.py`): per sentence and per document, the mean and spread of the token log-probability and of
 the predictive entropy, the mean log-rank, and Fast-DetectGPT's sampling discrepancy computed analytically from one
 model. Two small logistic-regression heads read them together with the accurate models' logits; they are fitted on the
-dev split (which the accurate models never saw), and the threshold and sentence gate are refitted on out-of-fold dev
-predictions. The same numbers as JSON: `detector eval filler --profile lm`. In the CI slice only a few documents per
+dev split (which the accurate models never saw: the document head on dev articles, the sentence head on spliced dev
+articles, whose sentence labels are exact), and the threshold and sentence gate are refitted on dev. The same numbers as JSON: `detector eval filler --profile lm`. In the CI slice only a few documents per
 data set are read (the language model reads about 2.7 articles/s on two cores).
 """)
 code("""
@@ -205,7 +205,8 @@ table(rows, ["profile", "document AUROC", "TPR@1%FPR", "TPR@5%FPR", "spliced sen
 md("""
 ### Ablation: each token statistic on top of the accurate models
 
-Each row fits the two heads on dev with the accurate logits and one group of token statistics (no gate), and scores
+Each row fits the two heads (document head on dev articles, sentence head on spliced dev articles) with the
+accurate logits and one group of token statistics (no gate), and scores
 the test split: documents of LLMFake + newsgpt, and sentences of the spliced test articles. The first row is the heads
 over the accurate logits alone (a re-fit of what the accurate profile already knows); the last reads the token
 statistics without the accurate models.
@@ -216,8 +217,9 @@ dev_docs = F.gate_dev_table("accurate", log=quiet)
 if CI:
     dev_docs = dev_docs.subset_docs(np.isin(np.arange(len(dev_docs.docs)), [i for i, d in enumerate(dev_docs.docs) if d in FE._limited(dev_docs.docs, 4)]))
 lm_tabs = FE.test_tables("accurate", LM_LIMIT, log=quiet)
-dev_r, test_r, spliced_r = (FL.read(acc, t, statistics) for t in (dev_docs, lm_tabs["test"], lm_tabs["spliced"]))
-abl = FL.ablation(dev_r, test_r, spliced_r, F.MODEL_SETS)
+lm_dev_spliced = F.spliced_table("dev", "accurate")
+dev_r, dev_spliced_r, test_r, spliced_r = (FL.read(acc, t, statistics) for t in (dev_docs, lm_dev_spliced, lm_tabs["test"], lm_tabs["spliced"]))
+abl = FL.ablation(dev_r, dev_spliced_r, test_r, spliced_r, F.MODEL_SETS)
 table([tuple(r.values()) for r in abl], list(abl[0].keys()))
 """)
 md("""
@@ -229,7 +231,7 @@ data set.
 """)
 code("""
 lm_gens = gens if not CI else []
-logo = FL.leave_one_generator_out(lm_gens, train_tab, dev_docs, dev_spliced, lm_tabs["test"], statistics, F.MODEL_SETS,
+logo = FL.leave_one_generator_out(lm_gens, train_tab, dev_docs, lm_dev_spliced, lm_tabs["test"], statistics, F.MODEL_SETS,
                                   F.retrain, capped)
 if logo:
     table([tuple(r.values()) for r in logo], list(logo[0].keys()))

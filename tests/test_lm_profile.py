@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import shutil
 
 import numpy as np
@@ -95,10 +96,28 @@ def test_lm_profile_reports_on_the_example(lm_detector, example_text, validate_r
     generic = [f for f in report.flags if f.code == "filler.generic"]
     assert generic
     for flag in generic:
-        groups = [d["group"] for d in flag.evidence["drivers"]]
-        if "predictability" in groups[:3]:
-            assert "predictable to a language model" in flag.message
+        if "language model" in flag.message:
+            assert "predictability" in [d["group"] for d in flag.evidence["drivers"]]
             assert "typical for human news" in flag.message
+
+
+def test_predictability_is_named_only_on_the_machine_side(lm_detector):
+    from detector.filler.lm_features import SENTENCE_LM_FEATURES
+
+    model = next(c for c in lm_detector.checks if c.name == "generic").model_
+    typical = np.array([model.typical_human[name] for name in SENTENCE_LM_FEATURES])
+    log_prob = SENTENCE_LM_FEATURES.index("sentence_lm_log_prob_mean")
+    weight = model.sentence_head[-1].coef_[0][1 + log_prob]
+    assert weight > 0  # more predictable reads as more machine-like
+    row = typical.copy()
+    row[log_prob] += 1.0
+    message = model.describe_predictability(row)
+    value, human = (float(x) for x in re.findall(r"log-prob (-?[\d.]+) per token against (-?[\d.]+)", message)[0])
+    assert value > human
+    row = typical.copy()
+    row[log_prob] -= 1.0  # less predictable than human news: never called predictable
+    assert "log-prob" not in (model.describe_predictability(row) or "")
+    assert model.describe_predictability(typical) is None
 
 
 def test_lm_profile_shares_the_accurate_profiles_other_checks(lm_detector, accurate_detector, example_text):

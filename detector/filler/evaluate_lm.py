@@ -1,7 +1,7 @@
 """What the language model adds to the filler check, feature by feature, and on generators it never saw.
 
 Used by notebooks/filler.ipynb. The ablation fits the two heads (``lm_head``) with a subset of
-the token statistics on the dev split and scores the test split: documents of the target sets
+the token statistics on the dev split (and spliced dev articles) and scores the test split: documents of the target sets
 and spliced test articles (exact sentence labels). Leave-one-generator-out retrains the
 accurate models without one generator (``train.retrain``, capped training data) and fits the
 heads on dev without that generator, then scores its test texts against the human ones.
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .lm_features import SENTENCE_LM_FEATURES
-from .lm_head import LanguageModelFiller, document_head_matrix, fit_head
-from .model import FillerModel
-from .train import TARGET_SETS, binary_metrics, document_weights, sentence_weights
+from .lm_head import LanguageModelFiller, fit_head
+from .model import FillerModel, logit
+from .train import TARGET_SETS, binary_metrics, document_weights
 
 ABLATION = {
     "accurate alone": (),
@@ -59,33 +59,30 @@ def _fit_lr(x, y, w):
     return make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)).fit(x, y, logisticregression__sample_weight=w)
 
 
-def heads_with(columns: list[int], dev: Reading, model_sets: tuple[str, ...], use_base: bool = True):
-    """Sentence and document heads on ``dev`` over the accurate logit (unless ``use_base`` is false) and some token statistics."""
+def heads_with(columns: list[int], dev: Reading, spliced_dev: Reading, model_sets: tuple[str, ...], use_base: bool = True):
+    """The two heads over the accurate logit (unless ``use_base`` is false) and some token statistics, as ``fit_head`` fits them."""
     table = dev.table
 
     def sentence_x(r: Reading):
-        parts = ([r.base_logits[:, None]] if use_base else []) + [r.sentence_lm[:, columns]]
-        return np.hstack(parts) if parts else np.zeros((len(r.base_logits), 0))
+        return np.hstack(([r.base_logits[:, None]] if use_base else []) + [r.sentence_lm[:, columns]])
 
-    def document_x(r: Reading, logits):
-        x = document_head_matrix(r.table.doc, len(r.table.docs), logits, r.base_p, r.document_lm)
-        keep = ([0] if use_base else []) + [1 + c for c in columns] + [-3, -2, -1]
-        return x[:, keep]
+    def document_x(r: Reading):
+        return np.hstack(([logit(r.base_p)[:, None]] if use_base else []) + [r.document_lm[:, columns]])
 
-    rows = np.array([table.docs[d].dataset in model_sets for d in table.doc]) & (table.label >= 0)
+    labelled = spliced_dev.table.label >= 0
+    y = spliced_dev.table.label[labelled]
+    balance = np.where(y == 1, 0.5 / max((y == 1).sum(), 1), 0.5 / max((y == 0).sum(), 1)) * len(y)
     docs = np.array([d.dataset in model_sets for d in table.docs])
-    sentence = _fit_lr(sentence_x(dev)[rows], table.label[rows], sentence_weights(table)[rows])
-    document = _fit_lr(document_x(dev, sentence.decision_function(sentence_x(dev)))[docs], table.doc_labels()[docs],
-                       document_weights([d for d, k in zip(table.docs, docs) if k]))
+    sentence = _fit_lr(sentence_x(spliced_dev)[labelled], y, balance)
+    document = _fit_lr(document_x(dev)[docs], table.doc_labels()[docs], document_weights([d for d, k in zip(table.docs, docs) if k]))
 
     def score(r: Reading):
-        logits = sentence.decision_function(sentence_x(r))
-        return logits, document.predict_proba(document_x(r, logits))[:, 1]
+        return sentence.decision_function(sentence_x(r)), document.predict_proba(document_x(r))[:, 1]
 
     return score
 
 
-def ablation(dev: Reading, test: Reading, spliced: Reading, model_sets: tuple[str, ...]) -> list[dict]:
+def ablation(dev: Reading, spliced_dev: Reading, test: Reading, spliced: Reading, model_sets: tuple[str, ...]) -> list[dict]:
     from sklearn.metrics import roc_auc_score
 
     y = test.table.doc_labels()
@@ -95,7 +92,7 @@ def ablation(dev: Reading, test: Reading, spliced: Reading, model_sets: tuple[st
     variants = [(name, _columns(cols), True) for name, cols in ABLATION.items()]
     variants.append(("token statistics without the accurate model", _columns(ABLATION["all token statistics"]), False))
     for name, columns, use_base in variants:
-        score = heads_with(columns, dev, model_sets, use_base)
+        score = heads_with(columns, dev, spliced_dev, model_sets, use_base)
         _, p = score(test)
         spliced_logits, _ = score(spliced)
         metrics = binary_metrics(y[target], p[target])

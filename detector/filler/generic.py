@@ -74,8 +74,9 @@ class Generic(Check):
                     continue
                 text = analysis.sentences[index].clean
                 described = {}
-                if scores.lm_rows is not None:
-                    described[PREDICTABILITY_GROUP] = self.model_.describe_predictability(scores.lm_rows[row])
+                lm_reason = self.model_.describe_predictability(scores.lm_rows[row]) if scores.lm_rows is not None else None
+                if lm_reason:
+                    described[PREDICTABILITY_GROUP] = lm_reason
                 reasons = explain(parts[row], names, features[index], text, described)
                 message = "Reads as generic, machine-written copy: " + "; ".join(r for _, r in reasons)
                 flags.append(

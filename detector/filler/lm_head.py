@@ -4,15 +4,18 @@ The accurate profile's sentence and document models (trained on the train split)
 exactly as shipped. On top of them sit two small models fitted on the dev split, which
 the accurate models never saw (stacking on held-out data):
 
-- the sentence head: a logistic regression over the accurate sentence logit and the
-  sentence's token statistics from SmolLM2-135M (``lm_features.SENTENCE_LM_FEATURES``:
+- the document head: a logistic regression over the accurate document logit and the
+  document's token statistics from SmolLM2-135M (``lm_features.DOCUMENT_LM_FEATURES``:
   mean and spread of the log-probability and entropy, mean log-rank, the
-  Fast-DetectGPT statistic), calibrated on spliced dev articles;
-- the document head: a logistic regression over the accurate document logit, the
-  document's token statistics and the spread of the sentence head's logits.
+  Fast-DetectGPT statistic, log-probability minus its expectation), on dev articles;
+- the sentence head: a logistic regression over the accurate sentence logit and the
+  same statistics over the sentence's tokens, on the sentences of spliced dev articles
+  (human articles with machine sentences of the same story inserted), whose labels are
+  exact, and calibrated there. Whole-article labels teach it what the document head
+  already knows (an article's generator); inserted sentences teach it the sentence.
 
-The sentence gate (``gate.py``), the default threshold and the stock-phrase floor are
-fitted again for the head's scores, on out-of-fold dev predictions, with the same
+The sentence gate (``gate.py``) and the default threshold are fitted again for the
+heads' scores on dev articles (document probabilities out of fold), with the same
 budgets as the other profiles. Being linear, the sentence head's logit splits into
 the accurate model's groups (scaled by the head's weight on the accurate logit) and
 one ``predictability`` group, which the flag message explains with the sentence's
@@ -35,19 +38,25 @@ ARTIFACT = "filler/lm.joblib"
 BASE_PROFILE = "accurate"
 PREDICTABILITY_GROUP = "predictability"
 SENTENCE_HEAD_FEATURES = ("accurate_sentence_logit",) + SENTENCE_LM_FEATURES
-DOCUMENT_HEAD_FEATURES = (("accurate_document_logit",) + DOCUMENT_LM_FEATURES
-                          + ("head_sentence_logit_mean", "head_sentence_logit_p90", "head_sentence_logit_std"))
-LOG_PROB = SENTENCE_LM_FEATURES.index("sentence_lm_log_prob_mean")
+DOCUMENT_HEAD_FEATURES = ("accurate_document_logit",) + DOCUMENT_LM_FEATURES
+# How each token statistic reads in a flag message, with the sentence's value and the median human news sentence's.
+_DESCRIPTIONS = {
+    "sentence_lm_log_prob_mean": "unusually predictable to a language model (log-prob {value:.1f} per token against {typical:.1f} typical for human news)",
+    "sentence_lm_entropy_mean": "the language model was unusually sure of each next word (entropy {value:.1f} against {typical:.1f} typical for human news)",
+    "sentence_lm_log_rank_mean": "words among a language model's first guesses (mean log-rank {value:.2f} against {typical:.2f} typical for human news)",
+    "sentence_lm_fast_detectgpt": "word choices a language model itself favours (Fast-DetectGPT score {value:.1f} against {typical:.1f} typical for human news)",
+    "sentence_lm_log_prob_minus_expected": "more predictable than a language model's own samples (log-prob minus expected {value:.2f} against {typical:.2f} typical for human news)",
+    "sentence_lm_log_prob_std": "evenly predictable from word to word (log-prob spread {value:.1f} against {typical:.1f} typical for human news)",
+    "sentence_lm_entropy_std": "an even certainty from word to word (entropy spread {value:.1f} against {typical:.1f} typical for human news)",
+}
 
 
 def sentence_head_design(base_logits: np.ndarray, lm_rows: np.ndarray) -> np.ndarray:
     return np.column_stack([np.asarray(base_logits, dtype=np.float64), np.asarray(lm_rows, dtype=np.float64)])
 
 
-def document_head_row(base_probability: float, lm_row: np.ndarray, head_logits: np.ndarray) -> np.ndarray:
-    logits = np.asarray(head_logits, dtype=np.float64)
-    spread = (logits.mean(), np.percentile(logits, 90), logits.std()) if len(logits) else (0.0, 0.0, 0.0)
-    return np.concatenate([[float(logit(base_probability))], np.asarray(lm_row, dtype=np.float64), spread])
+def document_head_row(base_probability: float, lm_row: np.ndarray) -> np.ndarray:
+    return np.concatenate([[float(logit(base_probability))], np.asarray(lm_row, dtype=np.float64)])
 
 
 Statistics = Callable[[list[str]], list]  # texts -> TokenStatistics, one per text
@@ -79,7 +88,7 @@ class LanguageModelFiller(FillerModel):
         self.threshold_logit = float(head["threshold_logit"])
         self.base_threshold_logit = float(base_artifact["threshold_logit"])
         self.gate = SentenceGate(**head["gate"])
-        self.typical_human_log_prob = float(head["typical_human_log_prob"])
+        self.typical_human = dict(head["typical_human"])
         if tuple(head["sentence_features"]) != SENTENCE_HEAD_FEATURES or tuple(head["document_features"]) != DOCUMENT_HEAD_FEATURES:
             raise ValueError("the lm filler head was trained with other features than this code computes; retrain it")
         self._statistics = statistics
@@ -131,7 +140,7 @@ class LanguageModelFiller(FillerModel):
         logits = self.head_logits(base_scores.logits, reading.sentences)
         scores = SentenceScores(indexes, logits, self.head_probabilities(base_scores.logits, reading.sentences), feats,
                                 base_scores.design, reading.sentences, base_scores.logits)
-        probability = float(self.document_head_probabilities(document_head_row(base_probability, reading.document, logits))[0])
+        probability = float(self.document_head_probabilities(document_head_row(base_probability, reading.document))[0])
         return scores, probability
 
     def explain_parts(self, scores: SentenceScores) -> tuple[np.ndarray, list[str]]:
@@ -143,10 +152,25 @@ class LanguageModelFiller(FillerModel):
         lm_part = ((lm - scaler.mean_[1:]) * weights[1:]).sum(axis=1)
         return np.column_stack([base_parts * weights[0], lm_part]), names + [PREDICTABILITY_GROUP]
 
-    def describe_predictability(self, lm_row: np.ndarray) -> str:
-        value = float(lm_row[LOG_PROB])
-        return (f"unusually predictable to a language model (log-prob {value:.1f} per token against "
-                f"{self.typical_human_log_prob:.1f} typical for human news)")
+    def describe_predictability(self, lm_row: np.ndarray) -> str | None:
+        """The token statistic that pushed the sentence's score up most, against its typical value in human news.
+
+        Only a statistic on the machine side of the typical human sentence is named
+        (the group can add to the score through a value that is merely less human than
+        the training average); None when none is.
+        """
+        scaler, logistic = self.sentence_head[0], self.sentence_head[-1]
+        coefficients = logistic.coef_[0][1:] / scaler.scale_[1:]
+        row = np.asarray(lm_row, dtype=np.float64)
+        parts = (row - scaler.mean_[1:]) * coefficients
+        for j in np.argsort(parts)[::-1]:
+            name = SENTENCE_LM_FEATURES[j]
+            typical = self.typical_human.get(name)
+            if parts[j] <= 0 or typical is None or name not in _DESCRIPTIONS:
+                continue
+            if (row[j] - typical) * coefficients[j] > 0:
+                return _DESCRIPTIONS[name].format(value=row[j], typical=typical)
+        return None
 
     # -- tables (training and evaluation) -----------------------------------------
 
@@ -170,7 +194,7 @@ class LanguageModelFiller(FillerModel):
             return self._last_table[1]
         base_logits, sentence_lm, base_p, document_lm = self.table_reading(table)
         logits = self.head_logits(base_logits, sentence_lm)
-        x = document_head_matrix(table.doc, len(table.docs), logits, base_p, document_lm)
+        x = document_head_matrix(base_p, document_lm)
         result = logits, self.document_head_probabilities(x)
         self._last_table = (table, result)
         return result
@@ -182,8 +206,8 @@ class LanguageModelFiller(FillerModel):
         return self.table_scores(table)[1]
 
 
-def document_head_matrix(doc: np.ndarray, n_docs: int, head_logits: np.ndarray, base_p: np.ndarray, document_lm: np.ndarray) -> np.ndarray:
-    return np.vstack([document_head_row(base_p[k], document_lm[k], head_logits[doc == k]) for k in range(n_docs)])
+def document_head_matrix(base_p: np.ndarray, document_lm: np.ndarray) -> np.ndarray:
+    return np.column_stack([logit(base_p), np.asarray(document_lm, dtype=np.float64)])
 
 
 def load(store, statistics: Statistics | None = None) -> LanguageModelFiller:
@@ -222,14 +246,15 @@ FOLDS = 5
 def fit_head(base_artifact: dict, dev, spliced_dev, statistics: Statistics, model_sets: tuple[str, ...], log=print) -> dict:
     """The heads, threshold and gate, from ``dev`` (articles of the English news sets) and spliced dev articles.
 
-    The heads learn from the rows of ``model_sets`` (the sets the accurate models learned
-    from); each of those rows gets an out-of-fold prediction (folds grouped by story),
-    every other row the full head's, and the threshold and gate are chosen on those.
+    The document head learns from the articles of ``model_sets`` (the sets the accurate
+    models learned from); each of them gets an out-of-fold probability (folds grouped by
+    story), every other article the full head's, and the gate is chosen on those.
     """
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.frozen import FrozenEstimator
     from sklearn.model_selection import GroupKFold
 
+    from .gate import fit_gate
     from .train import (
         GENERIC_HUMAN_BUDGET,
         _article_rows,
@@ -240,76 +265,51 @@ def fit_head(base_artifact: dict, dev, spliced_dev, statistics: Statistics, mode
         choose_threshold,
         document_weights,
         reporting_rows,
-        sentence_weights,
     )
 
     reader = LanguageModelFiller.__new__(LanguageModelFiller)
     FillerModel.__init__(reader, base_artifact)
-    reader._statistics = statistics
-    reader._last_table = None
-    log("reading dev articles with the language model")
+    reader._statistics, reader._last_table = statistics, None
+
+    log("document head on dev articles")
     base_logits, sentence_lm, base_p, document_lm = reader.table_reading(dev)
     y_doc = dev.doc_labels()
     in_model_sets = np.array([d.dataset in model_sets for d in dev.docs])
-    rows_fit = in_model_sets[dev.doc] & (dev.label >= 0)
-    x_sentence = sentence_head_design(base_logits, sentence_lm)
-    weights = sentence_weights(dev)
+    x_document = document_head_matrix(base_p, document_lm)
 
-    def fit_sentence(rows):
+    def fit_document(docs):
         model = _logistic()
-        model.fit(x_sentence[rows], dev.label[rows], logisticregression__sample_weight=weights[rows])
-        return model
+        weights = document_weights([dev.docs[k] for k in np.flatnonzero(docs)])
+        return model.fit(x_document[docs], y_doc[docs], logisticregression__sample_weight=weights)
 
-    def fit_document(docs, head_logits):
-        x = document_head_matrix(dev.doc, len(dev.docs), head_logits, base_p, document_lm)
-        model = _logistic()
-        model.fit(x[docs], y_doc[docs], logisticregression__sample_weight=document_weights([dev.docs[k] for k in np.flatnonzero(docs)]))
-        return model, x
-
-    log("sentence and document heads")
-    sentence_head = fit_sentence(rows_fit)
-    full_logits = sentence_head.decision_function(x_sentence)
-    document_head, _ = fit_document(in_model_sets, full_logits)
-
-    # Out-of-fold predictions for the rows the heads learned from.
-    oof_logits = full_logits.copy()
-    oof_p = np.zeros(len(dev.docs))
-    groups = _pair_groups(dev.docs)
+    document_head = fit_document(in_model_sets)
+    oof_p = document_head.predict_proba(x_document)[:, 1]
     fit_docs = np.flatnonzero(in_model_sets)
+    groups = _pair_groups(dev.docs)
     for train_docs, held_docs in GroupKFold(n_splits=FOLDS, shuffle=True, random_state=SEED).split(fit_docs, groups=groups[fit_docs]):
-        train_mask = np.zeros(len(dev.docs), bool)
-        train_mask[fit_docs[train_docs]] = True
-        held_mask = np.zeros(len(dev.docs), bool)
-        held_mask[fit_docs[held_docs]] = True
-        s_model = fit_sentence(train_mask[dev.doc] & rows_fit)
-        fold_logits = s_model.decision_function(x_sentence)
-        d_model, x_fold = fit_document(train_mask, fold_logits)
-        oof_logits[held_mask[dev.doc]] = fold_logits[held_mask[dev.doc]]
-        oof_p[held_mask] = d_model.predict_proba(x_fold[held_mask])[:, 1]
-    other = ~in_model_sets
-    if other.any():
-        _, x_full = fit_document(in_model_sets, full_logits)
-        oof_p[other] = document_head.predict_proba(x_full[other])[:, 1]
+        mask = np.zeros(len(dev.docs), bool)
+        mask[fit_docs[train_docs]] = True
+        oof_p[fit_docs[held_docs]] = fit_document(mask).predict_proba(x_document[fit_docs[held_docs]])[:, 1]
 
-    log("sentence calibration on spliced dev articles")
+    log("sentence head on spliced dev articles")
     spliced_base_logits, spliced_lm, _, _ = reader.table_reading(spliced_dev)
     labelled = spliced_dev.label >= 0
     y = spliced_dev.label[labelled]
     balance = np.where(y == 1, 0.5 / max((y == 1).sum(), 1), 0.5 / max((y == 0).sum(), 1)) * len(y)
+    x_spliced = sentence_head_design(spliced_base_logits, spliced_lm)[labelled]
+    sentence_head = _logistic().fit(x_spliced, y, logisticregression__sample_weight=balance)
     calibrated = CalibratedClassifierCV(FrozenEstimator(sentence_head), method="sigmoid")
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Since FrozenEstimator does not appear to accept sample_weight")
-        calibrated.fit(sentence_head_design(spliced_base_logits, spliced_lm)[labelled], y, sample_weight=balance)
+        calibrated.fit(x_spliced, y, sample_weight=balance)
 
     log("threshold and sentence gate on dev articles")
+    logits = sentence_head.decision_function(sentence_head_design(base_logits, sentence_lm))
     human_news = _human_news_rows(dev)
-    threshold_logit = choose_threshold(oof_logits[human_news], _flag_rules(dev, base_artifact["phrase_min_ratio"])[human_news])
-    from .gate import fit_gate
-
+    threshold_logit = choose_threshold(logits[human_news], _flag_rules(dev, base_artifact["phrase_min_ratio"])[human_news])
     human, machine = _article_rows(dev)
-    gate, grid = fit_gate(oof_logits, oof_p[dev.doc], ~reporting_rows(dev), human, machine, dev.doc, GENERIC_HUMAN_BUDGET,
+    gate, grid = fit_gate(logits, oof_p[dev.doc], ~reporting_rows(dev), human, machine, dev.doc, GENERIC_HUMAN_BUDGET,
                           sentence_min=threshold_logit)
-    typical = float(np.median(sentence_lm[human_news, LOG_PROB]))
     return {
         "sentence_head": sentence_head,
         "sentence_calibrated": calibrated,
@@ -318,9 +318,9 @@ def fit_head(base_artifact: dict, dev, spliced_dev, statistics: Statistics, mode
         "threshold": _calibrated_at(calibrated, threshold_logit),
         "gate": gate.to_dict(),
         "gate_grid": grid,
-        "typical_human_log_prob": typical,
+        "typical_human": {name: float(np.median(sentence_lm[human_news, j])) for j, name in enumerate(SENTENCE_LM_FEATURES)},
         "sentence_features": list(SENTENCE_HEAD_FEATURES),
         "document_features": list(DOCUMENT_HEAD_FEATURES),
         "base_sha256": None,
-        "_oof": {"sentence_logits": oof_logits, "document_probabilities": oof_p},
+        "_oof": {"document_probabilities": oof_p},
     }

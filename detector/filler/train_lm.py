@@ -105,7 +105,7 @@ def train(store: ArtifactStore, log=_log) -> dict:
             "threshold_logit": round(head["threshold_logit"], 4),
             "generic_human_budget": GENERIC_HUMAN_BUDGET,
             "gate": {k: round(v, 4) for k, v in head["gate"].items()},
-            "typical_human_log_prob": round(head["typical_human_log_prob"], 3),
+            "typical_human_sentence": {k: round(v, 3) for k, v in head["typical_human"].items()},
             "sentence_head_coefficients": sentence_weights,
             "document_head_coefficients": document_weights,
         },
