@@ -204,7 +204,8 @@ def cached_prefix_scores(detector, split: str, store) -> list[dict]:
     from .training.corpus import CACHE
     from .training.data import news_rows
 
-    digest = store.entry(f"filler/{detector.profile}.joblib")["sha256"][:16]
+    name = "filler/lm.joblib" if detector.profile == "lm" else f"filler/{detector.profile}.joblib"
+    digest = store.entry(name)["sha256"][:16]
     path = CACHE / "evidence" / f"prefix-{detector.profile}-{split}-{digest}.jsonl"
     if path.exists():
         return [json.loads(line) for line in path.open(encoding="utf-8")]
@@ -253,6 +254,14 @@ def train(store, profile: str) -> dict:
     from .pipeline import Detector
 
     detector = Detector.load(profile=profile, checks=["filler"], models_dir=str(store.root))
+    if profile == "lm":
+        from .filler.train_lm import prefix_statistics
+        from .training.data import news_rows
+
+        statistics = prefix_statistics([row["text"] for row in news_rows("dev")])
+        for check in detector.checks:
+            if hasattr(getattr(check, "model_", None), "statistics"):
+                check.model_._statistics = statistics
     rows = cached_prefix_scores(detector, "dev", store)
     calibration = fit(rows)
     kept = measurable(r for r in rows if r["score"] is not None)
@@ -275,5 +284,6 @@ def train(store, profile: str) -> dict:
 def train_command():
     from .training.commands import train_command
 
-    return train_command(train, help="Fit, on the dev splits, the least text a document score needs and the filler score's shift by length.")
+    return train_command(train, help="Fit, on the dev splits, the least text a document score needs and the filler score's shift by length.",
+                         profiles=("accurate", "fast", "lm"))
 

@@ -217,7 +217,7 @@ dev_docs = F.gate_dev_table("accurate", log=quiet)
 if CI:
     dev_docs = dev_docs.subset_docs(np.isin(np.arange(len(dev_docs.docs)), [i for i, d in enumerate(dev_docs.docs) if d in FE._limited(dev_docs.docs, 4)]))
 lm_tabs = FE.test_tables("accurate", LM_LIMIT, log=quiet)
-lm_dev_spliced = F.spliced_table("dev", "accurate")
+lm_dev_spliced = F.spliced_table("dev", "accurate", limit=8 if CI else None)
 dev_r, dev_spliced_r, test_r, spliced_r = (FL.read(acc, t, statistics) for t in (dev_docs, lm_dev_spliced, lm_tabs["test"], lm_tabs["spliced"]))
 abl = FL.ablation(dev_r, dev_spliced_r, test_r, spliced_r, F.MODEL_SETS)
 table([tuple(r.values()) for r in abl], list(abl[0].keys()))

@@ -30,11 +30,15 @@ def echo_json(value) -> None:
     click.echo(json.dumps(value, indent=2))
 
 
-def train_command(train: Callable[[ArtifactStore, str], dict], help: str) -> click.Command:
-    """``detector train <model>``: fit ``train(store, profile)`` for each profile and print its metrics."""
+def train_command(train: Callable[[ArtifactStore, str], dict], help: str, profiles: tuple[str, ...] = PROFILES) -> click.Command:
+    """``detector train <model>``: fit ``train(store, profile)`` for each profile and print its metrics.
+
+    ``profiles`` are the ones it can train (default: accurate and fast, which it trains when none is named).
+    """
 
     @click.command(help=help)
-    @train_profiles
+    @click.option("--profile", "profiles", type=click.Choice(profiles), multiple=True,
+                  help="Profiles to train (default: accurate and fast).")
     @models_directory
     def command(profiles, models_dir) -> None:
         store = ArtifactStore(models_dir)
