@@ -26,7 +26,7 @@ from .judging import precision as judged_precision
 from .judging import read_jsonl
 from .model import reading_features
 from .reading import SourceThresholds
-from .train import CACHE, Pair, VectorCache, load_split, prepare, read_all
+from .train import CACHE, Pair, VectorCache, load_split, pairs, prepare, read_all
 
 
 def _auroc(y: np.ndarray, score: np.ndarray) -> float | None:
@@ -41,13 +41,20 @@ def _tpr_at(y: np.ndarray, score: np.ndarray, fpr: float) -> float:
     return round(float((score[y == 1] > cut).mean()), 4)
 
 
-def evaluate(store: ArtifactStore, profile: str, split: str = "test", dump: Path | None = None, speed_pairs: int = 40) -> dict:
+def evaluate(store: ArtifactStore, profile: str, split: str = "test", dump: Path | None = None, speed_pairs: int = 40,
+             limit: int | None = None) -> dict:
+    """``limit``: only the first LIMIT faithful and LIMIT distorting copies of the split (a quick slice, e.g. for CI)."""
     from ..encoders import Encoder
 
     artifact = store.load_joblib(ARTIFACT.format(profile=profile))
     thresholds = SourceThresholds(**artifact["thresholds"])
     cache = VectorCache(Encoder.load(profile, store), profile)
-    items = load_split(split, profile, store, cache)
+    if limit:
+        everything = pairs(split)
+        items = [i for i in everything if not i.distorts][:limit] + [i for i in everything if i.distorts][:limit]
+        prepare(items, cache, profile)
+    else:
+        items = load_split(split, profile, store, cache)
     read_all(items, thresholds, profile, store)
     model = artifact["model"]
     x = np.stack([reading_features(i.reading) for i in items])
