@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .lm_features import SENTENCE_LM_FEATURES
-from .lm_head import LanguageModelFiller, fit_head
+from .lm_head import LanguageModelFiller, fit_head, read_with
 from .model import FillerModel, logit
 from .train import TARGET_SETS, binary_metrics, document_weights
 
@@ -41,10 +41,7 @@ class Reading:
 
 
 def read(model: FillerModel, table, statistics) -> Reading:
-    reader = LanguageModelFiller.__new__(LanguageModelFiller)
-    FillerModel.__init__(reader, model.artifact)
-    reader._statistics, reader._last_table = statistics, None
-    return Reading(table, *reader.table_reading(table))
+    return Reading(table, *read_with(model, table, statistics))
 
 
 def _columns(names: tuple[str, ...]) -> list[int]:

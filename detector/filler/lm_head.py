@@ -174,19 +174,10 @@ class LanguageModelFiller(FillerModel):
 
     # -- tables (training and evaluation) -----------------------------------------
 
-    def table_reading(self, table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per row the accurate logit and the sentence LM row; per document the accurate document probability and LM row."""
-        base_logits = super().table_logits(table)
-        base_p = super().table_document_probabilities(table, base_logits)
-        stats = self.statistics([d.text for d in table.docs])
-        sentence_lm = np.zeros((len(table.label), len(SENTENCE_LM_FEATURES)))
-        document_lm = np.zeros((len(table.docs), len(DOCUMENT_LM_FEATURES)))
-        for k, (doc, st) in enumerate(zip(table.docs, stats)):
-            rows = np.flatnonzero(table.doc == k)
-            spans = [(doc.sentences[i].start, doc.sentences[i].end) for i in table.position[rows]]
-            sentence_lm[rows] = sentence_rows(st, spans) if len(rows) else sentence_lm[rows]
-            document_lm[k] = document_row(st)
-        return base_logits, sentence_lm, base_p, document_lm
+    def table_reading(self, table) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """See ``read_table``: the accurate model's view of ``table`` and its token statistics."""
+        base_logits = FillerModel.table_logits(self, table)
+        return read_table(base_logits, FillerModel.table_document_probabilities(self, table, base_logits), table, self.statistics)
 
     def table_scores(self, table) -> tuple[np.ndarray, np.ndarray]:
         """(head sentence logits per row, head document probability per document)."""
@@ -204,6 +195,25 @@ class LanguageModelFiller(FillerModel):
 
     def table_document_probabilities(self, table, logits: np.ndarray | None = None) -> np.ndarray:
         return self.table_scores(table)[1]
+
+
+def read_table(base_logits: np.ndarray, base_p: np.ndarray, table, statistics: Statistics):
+    """(accurate logit per row, sentence LM rows, accurate document probability per document, document LM rows)."""
+    stats = statistics([d.text for d in table.docs])
+    sentence_lm = np.zeros((len(table.label), len(SENTENCE_LM_FEATURES)))
+    document_lm = np.zeros((len(table.docs), len(DOCUMENT_LM_FEATURES)))
+    for k, (doc, st) in enumerate(zip(table.docs, stats)):
+        rows = np.flatnonzero(table.doc == k)
+        if len(rows):
+            sentence_lm[rows] = sentence_rows(st, [(doc.sentences[i].start, doc.sentences[i].end) for i in table.position[rows]])
+        document_lm[k] = document_row(st)
+    return base_logits, sentence_lm, base_p, document_lm
+
+
+def read_with(base: FillerModel, table, statistics: Statistics):
+    """``read_table`` with the logits and document probabilities of ``base`` (an accurate FillerModel)."""
+    logits = base.table_logits(table)
+    return read_table(logits, base.table_document_probabilities(table, logits), table, statistics)
 
 
 def document_head_matrix(base_p: np.ndarray, document_lm: np.ndarray) -> np.ndarray:
@@ -267,12 +277,10 @@ def fit_head(base_artifact: dict, dev, spliced_dev, statistics: Statistics, mode
         reporting_rows,
     )
 
-    reader = LanguageModelFiller.__new__(LanguageModelFiller)
-    FillerModel.__init__(reader, base_artifact)
-    reader._statistics, reader._last_table = statistics, None
+    base = FillerModel(base_artifact)
 
     log("document head on dev articles")
-    base_logits, sentence_lm, base_p, document_lm = reader.table_reading(dev)
+    base_logits, sentence_lm, base_p, document_lm = read_with(base, dev, statistics)
     y_doc = dev.doc_labels()
     in_model_sets = np.array([d.dataset in model_sets for d in dev.docs])
     x_document = document_head_matrix(base_p, document_lm)
@@ -292,7 +300,7 @@ def fit_head(base_artifact: dict, dev, spliced_dev, statistics: Statistics, mode
         oof_p[fit_docs[held_docs]] = fit_document(mask).predict_proba(x_document[fit_docs[held_docs]])[:, 1]
 
     log("sentence head on spliced dev articles")
-    spliced_base_logits, spliced_lm, _, _ = reader.table_reading(spliced_dev)
+    spliced_base_logits, spliced_lm, _, _ = read_with(base, spliced_dev, statistics)
     labelled = spliced_dev.label >= 0
     y = spliced_dev.label[labelled]
     balance = np.where(y == 1, 0.5 / max((y == 1).sum(), 1), 0.5 / max((y == 0).sum(), 1)) * len(y)
