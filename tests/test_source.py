@@ -109,6 +109,23 @@ def test_merged_messages_name_each_kind():
         "says the opposite of the source (a negation added or dropped)")
 
 
+def test_a_name_written_another_way_is_not_missing_from_the_source(fast_detector):
+    source = ("The U.S. regulator said Mylan raised the price of the EpiPen sixfold. "
+              "Heather Bresch, its chief executive, defended the price before Congress.")
+    copy = ("The United States regulator said Mylan raised the price of EpiPens sixfold. "
+            "Heather Bresch defended the price before Congress and Gayle Manchin.")
+    report = fast_detector.check(copy, source_text=source)
+    named = [item["copy"] for f in report.flags if f.code == "source.unsupported"
+             for item in f.evidence.get("items", [f.evidence]) if item["kind"] == "name"]
+    # "United States" is the source's "U.S.", "EpiPens" its "EpiPen"; only the new person is missing.
+    assert named == ["Gayle Manchin"]
+    # The bare "us" of a quote is not the country: a source that only says "told us" does not hold "United States".
+    report = fast_detector.check("The United States regulator met Heather Bresch.",
+                                 source_text="She told us Heather Bresch met a regulator.")
+    assert [i["copy"] for f in report.flags if f.code == "source.unsupported"
+            for i in f.evidence.get("items", [f.evidence]) if i["kind"] == "name"] == ["United States"]
+
+
 def test_a_faithful_paraphrase_is_not_flagged_and_scores_lower(fast_detector):
     faithful = fast_detector.check(FAITHFUL, source_text=SOURCE)
     distorted = fast_detector.check(DISTORTED, source_text=SOURCE)

@@ -24,6 +24,7 @@ from typing import Sequence
 import numpy as np
 
 from ..artifacts import ArtifactStore
+from ..encoders import PROFILES
 from ..errors import ConfigError
 
 CROSS_ENCODER_DIR = "contradictions/cross-encoder"
@@ -33,7 +34,6 @@ CONTRADICTION, ENTAILMENT, NEUTRAL = range(3)
 # attention cost grows with the square of the length.
 MAX_TOKENS = 96
 DEFAULT_BATCH_SIZE = 32
-PROFILES = ("accurate", "fast")
 
 _models: dict[Path, "PairModel"] = {}
 _models_lock = threading.Lock()
@@ -101,7 +101,7 @@ def score_pairs(
 ) -> np.ndarray:
     """Probabilities of (contradiction, entailment, neutral) for each (premise, hypothesis) pair.
 
-    Returns a float32 array of shape ``(len(pairs), 3)``. Both profiles read pairs
+    Returns a float32 array of shape ``(len(pairs), 3)``. Every profile reads pairs
     with the same cross-encoder: ``profile`` is checked and kept so that callers
     name the profile they run under, as for every other model.
     """

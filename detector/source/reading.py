@@ -299,12 +299,31 @@ def _value_matches(q: Quantity, source: list[Quantity], source_digits: set[str])
     return bool(raw) and all(r.replace(",", "") in source_digits for r in raw)
 
 
+# One place, written several ways: the copy's "United States" is in a source that says "U.S.".
+_PLACE_ALIASES = (
+    ("u.s", "us", "usa", "u.s.a", "united states", "america"),
+    ("u.k", "uk", "united kingdom", "britain", "great britain"),
+    ("u.n", "un", "united nations"),
+    ("e.u", "eu", "european union"),
+    ("u.a.e", "uae", "united arab emirates", "emirates"),
+)
+_ALIAS_OF = {form: forms for forms in _PLACE_ALIASES for form in forms}
+
+
+def _says(text: str, form: str) -> bool:
+    """Whether ``text`` writes the place ``form``; the bare two-letter forms only in capitals ("US", not "us")."""
+    if "." not in form and len(form) <= 3:
+        return re.search(rf"(?<![\w.]){form.upper()}(?![\w])", text) is not None
+    return re.search(rf"(?<![\w.]){re.escape(form)}\.?(?![\w])", text, re.IGNORECASE) is not None
+
+
 class _NameIndex:
     """The source's words, for asking whether a name of the copy appears there."""
 
     def __init__(self, source_text: str):
         words = _words(source_text)
         words += [part for w in words if "-" in w for part in w.split("-") if part]  # "al-Zawahiri" holds Zawahiri
+        self.aliases = {form for forms in _PLACE_ALIASES if any(_says(source_text, f) for f in forms) for form in forms}
         self.words = set(words)
         self.prefixes = {w[:5] for w in words if len(w) >= 6}
         initials = [w[0] for w in words]
@@ -314,7 +333,9 @@ class _NameIndex:
 
     def holds(self, token: str) -> bool:
         t = token.lower().replace("’", "'").removesuffix("'s").strip(".")
-        if t in self.words:
+        if t in self.words or t in self.aliases:
+            return True
+        if t.endswith("s") and t[:-1] in self.words or f"{t}s" in self.words:  # "EpiPens" / "EpiPen"
             return True
         if "." in t:  # "U.S", "D.C": dotted abbreviations, as written
             return re.search(rf"(?<![a-z]){re.escape(t)}", self._lower) is not None
@@ -480,11 +501,13 @@ def read_against(analysis: Analysis, thresholds: SourceThresholds) -> SourceRead
         text = sentence.clean
         seen: set[str] = set()
         for start, end, span, head in names_in(text):
-            if head.lower() in seen:
-                continue
-            seen.add(head.lower())
+            folded = head.lower().removesuffix("s")
+            if folded in seen:
+                continue  # "EpiPen" and "EpiPens" in one sentence are one name
+            seen.add(folded)
             whole = " ".join(_words(span))
-            if f" {whole} " in f" {names.text} " or (not _all_everyday(span) and names.holds(head)):
+            if f" {whole} " in f" {names.text} " or whole.strip(".") in names.aliases or (
+                    not _all_everyday(span) and names.holds(head)):
                 continue
             if _sentence_start_word(text, start) and " " not in span and head not in mid_sentence_names and (
                 head.lower() in copy_lower_words or head.lower() in source_lower_words or _common_word(head)
