@@ -131,6 +131,7 @@ def test_pair_reader_follows_its_artifact(tmp_path):
         store.record(READER_ARTIFACT, kind="params")
         reader = PairReader.load(store)
         assert (reader.threshold if reader else None) == expected
+        assert PairReader.load(store, even_if_off=True).threshold == 0.7  # what `detector eval --reader on` measures
 
 
 def test_shipped_accurate_profile_flags_without_the_cross_encoder():

@@ -79,11 +79,18 @@ def test_articles(limit: int | None = None) -> list[dict]:
     return articles[:limit] if limit else articles
 
 
-def evaluate(profile: str, max_articles: int | None = None, skip_synthetic: bool = False) -> dict:
+def evaluate(profile: str, max_articles: int | None = None, skip_synthetic: bool = False, reader: str = "shipped") -> dict:
+    """``reader``: "shipped" reads pairs with the cross-encoder where its artifact says so, "on" / "off" force it."""
+    from ..artifacts import ArtifactStore
     from ..pipeline import Detector
+    from .reader import PairReader
 
     detector = Detector.load(profile=profile, checks=["contradiction"])
     check = detector.checks[0]
+    if reader == "off" or profile != "accurate":
+        check.pair_reader_ = None
+    elif reader == "on":
+        check.pair_reader_ = PairReader.load(ArtifactStore(), even_if_off=True)
     encoder = CachedEncoder(detector.encoder)
     result: dict = {"profile": profile}
 
@@ -120,7 +127,9 @@ def evaluate(profile: str, max_articles: int | None = None, skip_synthetic: bool
     result["thresholds"] = {"semantic": check.semantic_threshold_, "numeric": check.numeric_threshold_}
     if getattr(check, "pair_reader_", None) is not None:
         result["thresholds"]["cross_encoder"] = check.pair_reader_.threshold
+    result["cross_encoder_reading"] = getattr(check, "pair_reader_", None) is not None
     result["command"] = f"detector eval contradictions --profile {profile}" + (
+        f" --reader {reader}" if reader != "shipped" else "") + (
         f" --max-articles {max_articles}" if max_articles else "") + (" --skip-synthetic" if skip_synthetic else "")
     return result
 
@@ -163,6 +172,8 @@ def _pair_set_metrics(a: list[str], b: list[str], y: np.ndarray, check, encoder:
 @commands.eval_profiles
 @click.option("--max-articles", type=int, default=None, help="Use the first N test articles (and fewer synthetic pairs).")
 @click.option("--skip-synthetic", is_flag=True, help="Leave out the held-out synthetic pairs (the slowest part).")
-def eval_command(profiles, max_articles, skip_synthetic) -> None:
+@click.option("--reader", type=click.Choice(["shipped", "on", "off"]), default="shipped", show_default=True,
+              help="Accurate profile: read candidate pairs with the cross-encoder as shipped, or force it on or off.")
+def eval_command(profiles, max_articles, skip_synthetic, reader) -> None:
     """Accuracy/F1 on held-out synthetic and hand-labelled pairs, and the insertion benchmark; prints JSON."""
-    commands.echo_json({p: evaluate(p, max_articles, skip_synthetic) for p in commands.each_profile(profiles)})
+    commands.echo_json({p: evaluate(p, max_articles, skip_synthetic, reader) for p in commands.each_profile(profiles)})

@@ -76,11 +76,12 @@ class PairReader:
     share: float = PAIR_SHARE
 
     @classmethod
-    def load(cls, store) -> "PairReader | None":
+    def load(cls, store, even_if_off: bool = False) -> "PairReader | None":
+        """The shipped reader; None where the artifact says it stays out of the pipeline, unless ``even_if_off``."""
         if not store.has(READER_ARTIFACT):
             return None
         params = store.load_json(READER_ARTIFACT)
-        if not params.get("in_pipeline", True):
+        if not params.get("in_pipeline", True) and not even_if_off:
             return None  # measured and left out of the pipeline (see the artifact's "why")
         return cls(float(params["threshold"]), store, int(params.get("per_sentence", PAIRS_PER_SENTENCE)),
                    float(params.get("share", PAIR_SHARE)))
