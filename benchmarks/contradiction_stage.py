@@ -11,7 +11,10 @@ contradiction stage at most a quarter of the pipeline on long articles
 stage against segmentation + encoding + itself only, the bound for a pipeline that
 runs no other check.
 
-    .venv/bin/python benchmarks/contradiction_stage.py [--profile fast] [--repeat 3]
+    .venv/bin/python benchmarks/contradiction_stage.py [--profile fast] [--repeat 3] [--reader on]
+
+``--reader on`` times the accurate profile with the pair cross-encoder reading
+candidate pairs even where its artifact keeps it out of the pipeline.
 
 Prints one JSON object; timings are medians of ``--repeat`` runs on this machine.
 """
@@ -33,7 +36,7 @@ from detector.pipeline import Detector  # noqa: E402
 from detector.segment import segment  # noqa: E402
 
 
-def long_articles(targets=(100, 300, 1000)) -> list[str]:
+def long_articles(targets=(25, 100, 300, 1000)) -> list[str]:
     articles = [a["text"] for a in test_articles()]
     out, pool = [], iter(articles * 5)
     for target in targets:
@@ -46,8 +49,14 @@ def long_articles(targets=(100, 300, 1000)) -> list[str]:
     return out
 
 
-def measure(profile: str, texts: list[str], repeat: int) -> list[dict]:
+def measure(profile: str, texts: list[str], repeat: int, reader: str = "shipped") -> list[dict]:
     detector = Detector.load(profile=profile)
+    if reader == "on" and profile == "accurate":
+        from detector.artifacts import ArtifactStore
+        from detector.contradiction.reader import PairReader
+
+        check = next(c for c in detector.checks if c.name == "contradictions")
+        check.pair_reader_ = PairReader.load(ArtifactStore(), even_if_off=True)
     rows = []
     for text in texts:
         timings: dict[str, list[float]] = {"segment": [], "encode": []}
@@ -85,10 +94,12 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--profile", action="append", choices=["accurate", "fast"])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--reader", choices=["shipped", "on"], default="shipped")
     args = parser.parse_args()
     texts = long_articles()
-    out = {p: measure(p, texts, args.repeat) for p in args.profile or ["accurate", "fast"]}
-    out["command"] = "python benchmarks/contradiction_stage.py" + "".join(f" --profile {p}" for p in args.profile or [])
+    out = {p: measure(p, texts, args.repeat, args.reader) for p in args.profile or ["accurate", "fast"]}
+    out["command"] = "python benchmarks/contradiction_stage.py" + "".join(f" --profile {p}" for p in args.profile or []) + (
+        f" --repeat {args.repeat}" if args.repeat != 3 else "") + (" --reader on" if args.reader == "on" else "")
     print(json.dumps(out, indent=2))
     return 0
 

@@ -101,15 +101,18 @@ def test_pair_selection_respects_the_budgets_and_the_gate():
     assert select_pairs(first, second, rank, allowed, eligible=4, per_sentence=2, share=0.25, minimum=1).tolist() == [0]
 
 
-def test_both_orders_take_the_larger_contradiction():
+def test_a_contradiction_must_hold_in_both_orders():
     calls = []
 
     def score(pairs):
         calls.append(list(pairs))
         return np.array([[0.9 if a.startswith("b") else 0.2, 0.05, 0.05] for a, _ in pairs])
 
+    # Read as a clash one way only (a restatement adding a detail): the smaller reading counts.
     out = read_both_orders([("a1", "b1"), ("b2", "a2")], score, reverse_floor=0.1)
-    assert out.tolist() == pytest.approx([0.9, 0.9])
+    assert out.tolist() == pytest.approx([0.2, 0.2])
+    both = read_both_orders([("b1", "b2")], score, reverse_floor=0.1)
+    assert both.tolist() == pytest.approx([0.9])
     assert calls[1] == [("b1", "a1"), ("a2", "b2")]
     # Under the floor, the reverse order is not read at all.
     calls.clear()

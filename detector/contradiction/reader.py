@@ -7,8 +7,12 @@ detectors already see (their probabilities and the two sentences' cosine, so tha
 near-copies with one word changed come first), at most ``PAIRS_PER_SENTENCE`` per
 sentence and ``PAIR_SHARE`` pairs per eligible sentence in all. Each pair is read
 in the article's order, and in the reverse order too where the first reading gives
-the contradiction any weight; its probability is the larger of the two (a
-contradiction does not depend on which sentence comes first).
+the contradiction any weight; its probability is the smaller of the two: a
+contradiction holds whichever sentence comes first, while a restatement that adds a
+detail ("we are outraged because we have been gaslighted" / "... because we were
+silenced") reads as a clash one way only. Taking the smaller reading dropped 16 of the
+20 pairs the cross-encoder alone flagged on test articles (all 20 wrong for an editor)
+and 0.10 of the planted entity swaps (README).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from .gate import gate_reason
 PAIRS_PER_SENTENCE = 2
 PAIR_SHARE = 0.25
 MIN_PAIRS = 4
-# Below this, the reverse reading cannot lift a pair to any threshold worth having.
+# Below this the forward reading already rules the pair out; the reverse order is not read.
 REVERSE_FLOOR = 0.05
 READER_ARTIFACT = "contradictions/accurate-cross-encoder.json"
 
@@ -54,7 +58,7 @@ def select_pairs(first: np.ndarray, second: np.ndarray, rank: np.ndarray, allowe
 
 
 def read_both_orders(pairs: list[tuple[str, str]], score, reverse_floor: float = REVERSE_FLOOR) -> np.ndarray:
-    """P(contradiction) of each pair: the larger over both orders (the reverse read only where it can matter)."""
+    """P(contradiction) of each pair: the smaller over both orders (the reverse read only where it can matter)."""
     if not pairs:
         return np.zeros(0)
     forward = score(pairs)[:, 0]
@@ -62,7 +66,7 @@ def read_both_orders(pairs: list[tuple[str, str]], score, reverse_floor: float =
     out = forward.astype(np.float64).copy()
     if again:
         backward = score([(pairs[k][1], pairs[k][0]) for k in again])[:, 0]
-        out[again] = np.maximum(out[again], backward)
+        out[again] = np.minimum(out[again], backward)
     return out
 
 

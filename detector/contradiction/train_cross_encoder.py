@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import random
 import re
 import sys
@@ -42,19 +43,22 @@ from . import perturb
 from .cross_encoder import CROSS_ENCODER_DIR, LABELS, MAX_TOKENS, PairModel
 
 SEED = 20261203
-LAYERS = 4
+LAYERS = 6
 BATCH_SIZE = 16
-LEARNING_RATE = 5e-5
+# Higher than BERT-base's usual 2e-5: a 6-layer model with a few thousand steps, not MNLI's hundreds of thousands.
+LEARNING_RATE = 1e-4
+EPOCHS = 2
 WARMUP_SHARE = 0.06
 WEIGHT_DECAY = 0.01
-VITAMINC_REAL = 11000
-VITAMINC_SYNTHETIC = 3000
-NEWS_ARTICLES = 900
+# Every VitaminC train pair (23,113 real, 13,544 synthetic) and every eligible train-split human article.
+VITAMINC_REAL = None
+VITAMINC_SYNTHETIC = None
+NEWS_ARTICLES = None
 SOURCES_PER_ARTICLE = 3
 SAME_ARTICLE_PER_ARTICLE = 3
 # Same share of train-split articles held out as the bi-encoder's synthetic pairs.
 NEWS_TEST_SHARE = 0.15
-CHECKPOINT_EVERY = 250
+CHECKPOINT_EVERY = 500
 VITAMINC_LABELS = {"REFUTES": 0, "SUPPORTS": 1, "NOT ENOUGH INFO": 2}
 HARD_EDITS = ("entity", "number", "date")
 PREFER_HARD_EDITS = 0.6
@@ -98,7 +102,7 @@ def _words(text: str) -> set[str]:
     return {w.lower() for w in _CONTENT_WORD.findall(text)} - _STOP
 
 
-def news_pairs(split: str, articles: int, seed: int = SEED, held_out: bool | None = False) -> list[tuple[str, str, int, str]]:
+def news_pairs(split: str, articles: int | None, seed: int = SEED, held_out: bool | None = False) -> list[tuple[str, str, int, str]]:
     """(a, b, label, kind) pairs from human articles of ``split``; each article has its own random stream."""
     from .pairs import eligible, name_pool
 
@@ -155,11 +159,12 @@ def training_pairs(seed: int = SEED) -> tuple[list[tuple[str, str, int]], dict]:
     rng.shuffle(real)
     rng.shuffle(synthetic)
     news = news_pairs("train", NEWS_ARTICLES, seed)
-    pairs = [p[:3] for p in real[:VITAMINC_REAL] + synthetic[:VITAMINC_SYNTHETIC]] + [p[:3] for p in news]
+    real, synthetic = real[:VITAMINC_REAL], synthetic[:VITAMINC_SYNTHETIC]
+    pairs = [p[:3] for p in real + synthetic] + [p[:3] for p in news]
     rng.shuffle(pairs)
     counts = {
-        "vitaminc_real": min(VITAMINC_REAL, len(real)),
-        "vitaminc_synthetic": min(VITAMINC_SYNTHETIC, len(synthetic)),
+        "vitaminc_real": len(real),
+        "vitaminc_synthetic": len(synthetic),
         "news_rule_made_and_same_article": len(news),
         "news_by_kind": _count(p[3] for p in news),
         "by_label": {LABELS[k]: v for k, v in sorted(_count(p[2] for p in pairs).items())},
@@ -202,7 +207,8 @@ def starting_model(layers: int = LAYERS):
     return model, tokenizer
 
 
-def fit(pairs, *, layers: int = LAYERS, seed: int = SEED, log=print, dev=None, max_steps: int | None = None):
+def fit(pairs, *, layers: int = LAYERS, epochs: int = EPOCHS, seed: int = SEED, log=print, dev=None,
+        max_steps: int | None = None):
     import torch
 
     random.seed(seed)
@@ -210,7 +216,7 @@ def fit(pairs, *, layers: int = LAYERS, seed: int = SEED, log=print, dev=None, m
     torch.manual_seed(seed)
     model, tokenizer = starting_model(layers)
     rng = random.Random(seed)
-    batches = _batches(pairs, tokenizer, rng)
+    batches = [batch for _ in range(epochs) for batch in _batches(pairs, tokenizer, rng)]
     if max_steps is not None:
         batches = batches[:max_steps]
     steps = len(batches)
@@ -300,7 +306,7 @@ def evaluate_vitaminc(model: PairModel, split: str = "test") -> dict:
 def train(store: ArtifactStore, log=print, max_steps: int | None = None) -> dict:
     import torch
 
-    torch.set_num_threads(1)
+    torch.set_num_threads(os.cpu_count() or 1)
     pairs, counts = training_pairs()
     log(f"training pairs: {json.dumps(counts)}")
     dev_rng = random.Random(SEED + 1)
@@ -308,7 +314,7 @@ def train(store: ArtifactStore, log=print, max_steps: int | None = None) -> dict
     dev_rng.shuffle(dev)
     model, tokenizer, run = fit(pairs, dev=dev[:300], log=log, max_steps=max_steps)
     info = {
-        "estimator": f"BertForSequenceClassification: first {LAYERS} of all-MiniLM-L6-v2's 6 layers + a 3-way head "
+        "estimator": f"BertForSequenceClassification: {LAYERS} layers of all-MiniLM-L6-v2 + a 3-way head "
                      f"({', '.join(LABELS)}), fine-tuned with AdamW; read with sentence-transformers' CrossEncoder or "
                      "detector.contradiction.score_pairs; stored float16, loaded float32",
         "labels": list(LABELS),
@@ -316,7 +322,7 @@ def train(store: ArtifactStore, log=print, max_steps: int | None = None) -> dict
         "licence": {"starting_weights": STARTING_WEIGHTS_LICENCE, "vitaminc": VITAMINC_LICENCE},
         "params": {"seed": SEED, "layers": LAYERS, "batch_size": BATCH_SIZE, "learning_rate": LEARNING_RATE,
                    "warmup_share": WARMUP_SHARE, "weight_decay": WEIGHT_DECAY, "max_tokens": MAX_TOKENS,
-                   "epochs": 1, **run},
+                   "epochs": EPOCHS, **run},
         "built_by": "detector train contradictions --cross-encoder",
     }
     save(model, tokenizer, store, info)
@@ -334,13 +340,19 @@ if __name__ == "__main__":
 # Clean dev-split human articles may get at most this many cross-encoder flags each
 # (the bi-encoder's semantic path had the same budget; the anchored cue path keeps its own).
 READER_FALSE_FLAGS_PER_ARTICLE = 0.03
-# Whether the accurate pipeline reads pairs with the cross-encoder. Measured with it on: planted
-# negations 0.913 -> 0.960 and entity swaps 0.134 -> 0.239 (150 test articles), but on the 810 golden
-# test articles it added 60 contradiction flags (30 pairs), and all 8 pairs read were restatements or quotes read
-# as a clash ("we have been gaslighted" / "we were silenced"). An editor would act on none: off.
+# Whether the accurate pipeline reads pairs with the cross-encoder. Measured with the 6-layer model
+# (2026-12-04, all 356 human test articles, `detector eval contradictions --reader on`): entity swaps
+# 0.148 -> 0.409, dates 0.936 -> 0.981, negations 0.934 -> 0.943, false pairs per clean article 0.017 -> 0.048.
+# But every pair it adds on its own on 356 human and 300 machine test articles (13) is wrong for an editor:
+# two players booked in a match commentary ("X (Torquay United) is shown the yellow card" / "Y ... is
+# shown the yellow card"), "First Half ends" / "Second Half ends", restated rhetoric ("We will not be
+# defeated" / "We are not going away"). A planted entity swap has the same shape as the booked players
+# (a near-copy with one name changed), so the benchmark rewards what an editor would not act on: off.
 READER_IN_PIPELINE = False
-READER_WHY = ("off: on the 810 golden test articles the cross-encoder added 30 pairs (60 flags); the 8 read were restatements "
-              "and quotes read as clashes; it lifts planted negations and entity swaps but not flags an editor acts on")
+READER_WHY = ("off: the 6-layer model lifts planted entity swaps 0.148 -> 0.409 and dates 0.936 -> 0.981 (356 human "
+              "test articles) at 0.048 false pairs per clean article (0.017 without it), but all 13 pairs it adds "
+              "on its own on 656 test articles are wrong for an editor: two players booked in one match "
+              "commentary, 'First Half ends' / 'Second Half ends', restated rhetoric")
 
 
 def reader_values(check, texts: list[str], encoder) -> tuple[list[np.ndarray], list]:
