@@ -131,6 +131,17 @@ def test_lm_profile_shares_the_accurate_profiles_other_checks(lm_detector, accur
     assert lm.scores["unsupported_figure"] == accurate.scores["unsupported_figure"]
 
 
+
+def test_lm_profile_checks_copy_against_its_source(lm_detector, accurate_detector):
+    from .test_source import DISTORTED, SOURCE
+
+    lm = lm_detector.check(DISTORTED, source_text=SOURCE, source_name="wire.txt")
+    accurate = accurate_detector.check(DISTORTED, source_text=SOURCE, source_name="wire.txt")
+    source_flags = [(f.code, f.sentence, f.message) for f in lm.flags if f.code.startswith("source.")]
+    assert ("source.contradicted", 0) in {(code, sentence) for code, sentence, _ in source_flags}
+    assert source_flags == [(f.code, f.sentence, f.message) for f in accurate.flags if f.code.startswith("source.")]
+    assert lm.scores["against_source"] == accurate.scores["against_source"]
+
 def test_lm_profile_handles_hostile_input(lm_detector):
     from detector.errors import InputError
 
