@@ -1,10 +1,11 @@
 """The contradiction family: two statements of one article that cannot both be true.
 
-It flags ``contradiction.semantic`` (accurate profile: a cross-encoder fine-tuned
-from MiniLM reads each gated candidate pair in both orders; fast profile: a
-calibrated classifier over the two sentence vectors plus lexical cue features: negations, antonyms, dates, names,
+It flags ``contradiction.semantic`` (both profiles: a calibrated classifier over the
+two sentence vectors plus lexical cue features: negations, antonyms, dates, names,
 quantifiers; pairs whose clash sits next to a shared word are also scored on the
-cues alone) and ``contradiction.numeric`` (two figures that count the same thing
+cues alone; the accurate profile can add a cross-encoder fine-tuned from MiniLM that
+reads each gated candidate pair in both orders, shipped switched off: see
+``models/contradictions/accurate-cross-encoder.json``) and ``contradiction.numeric`` (two figures that count the same thing
 with values no approximation reconciles), and gives ``scores.contradiction`` for
 the document.
 
@@ -22,6 +23,6 @@ rule in ``pairs`` and ``perturb``.
 """
 
 from .check import Contradictions
-from .cross_encoder import score_pairs
+from .cross_encoder import pair_model_sha256, score_pairs
 
-__all__ = ["Contradictions", "score_pairs"]
+__all__ = ["Contradictions", "pair_model_sha256", "score_pairs"]

@@ -93,6 +93,11 @@ def load_pair_model(store: ArtifactStore | None = None) -> PairModel:
     return model
 
 
+def pair_model_sha256(store: ArtifactStore | None = None) -> str:
+    """The sha256 of the shipped cross-encoder's weights: a key for answers cached outside this module."""
+    return (store or ArtifactStore()).entry(f"{CROSS_ENCODER_DIR}/model.safetensors")["sha256"]
+
+
 def score_pairs(
     pairs: Sequence[tuple[str, str]],
     profile: str = "accurate",

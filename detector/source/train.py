@@ -148,11 +148,11 @@ class PairCache:
     def __init__(self, profile: str, store: ArtifactStore):
         import joblib
 
-        from ..contradiction.cross_encoder import CROSS_ENCODER_DIR
+        from ..contradiction import pair_model_sha256
 
         self.profile, self.store = profile, store
         # Keyed by the model too: answers of a cross-encoder since retrained must not be read back.
-        model = store.entry(f"{CROSS_ENCODER_DIR}/model.safetensors")["sha256"][:12]
+        model = pair_model_sha256(store)[:12]
         self.path = CACHE / f"pairs-{profile}-{model}.joblib"
         self.answers: dict[str, np.ndarray] = joblib.load(self.path) if self.path.exists() else {}
         self.dirty = 0
