@@ -111,13 +111,16 @@ def test_merged_messages_name_each_kind():
 
 def test_a_name_written_another_way_is_not_missing_from_the_source(fast_detector):
     source = ("The U.S. regulator said Mylan raised the price of the EpiPen sixfold. "
-              "Heather Bresch, its chief executive, defended the price before Congress.")
+              "Heather Bresch, its chief executive, defended the price before Congress. "
+              "LGBT groups said the Constitution protects patients.")
     copy = ("The United States regulator said Mylan raised the price of EpiPens sixfold. "
-            "Heather Bresch defended the price before Congress and Gayle Manchin.")
+            "Heather Bresch defended the price before Congress and Gayle Manchin. "
+            "LGBTQ groups said the U.S. Constitution protects patients.")
     report = fast_detector.check(copy, source_text=source)
     named = [item["copy"] for f in report.flags if f.code == "source.unsupported"
              for item in f.evidence.get("items", [f.evidence]) if item["kind"] == "name"]
-    # "United States" is the source's "U.S.", "EpiPens" its "EpiPen"; only the new person is missing.
+    # "United States" is the source's "U.S.", "EpiPens" its "EpiPen", "LGBTQ" its "LGBT", "U.S. Constitution"
+    # its "Constitution"; only the new person is missing.
     assert named == ["Gayle Manchin"]
     # The bare "us" of a quote is not the country: a source that only says "told us" does not hold "United States".
     report = fast_detector.check("The United States regulator met Heather Bresch.",

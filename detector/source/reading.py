@@ -337,6 +337,8 @@ class _NameIndex:
             return True
         if t.endswith("s") and t[:-1] in self.words or f"{t}s" in self.words:  # "EpiPens" / "EpiPen"
             return True
+        if token.isupper() and len(t) >= 5 and any(t[:k] in self.words for k in range(4, len(t))):
+            return True  # an initialism the source writes shorter: "LGBTQ" / "LGBT"
         if "." in t:  # "U.S", "D.C": dotted abbreviations, as written
             return re.search(rf"(?<![a-z]){re.escape(t)}", self._lower) is not None
         if len(t) >= 6 and t[:5] in self.prefixes:  # "American" / "America", "Democratic" / "Democrats"
@@ -381,6 +383,17 @@ def names_in(text: str) -> list[tuple[int, int, str, str]]:
         span = re.sub(r"['’]s$", "", text[start : match.end()].rstrip("."))
         out.append((start, start + len(span), span, head))
     return out
+
+
+def _held_after_place(span: str, names: "_NameIndex") -> bool:
+    """A name led by a country the source's story is in ("U.S. Constitution") that the source writes without it."""
+    words = span.split()
+    for k in range(1, min(3, len(words))):
+        place = " ".join(words[:k]).lower().strip(".")
+        if place in _ALIAS_OF:
+            rest = " ".join(_words(" ".join(words[k:])))
+            return bool(rest) and f" {rest} " in f" {names.text} "
+    return False
 
 
 def _all_everyday(span: str) -> bool:
@@ -507,7 +520,7 @@ def read_against(analysis: Analysis, thresholds: SourceThresholds) -> SourceRead
             seen.add(folded)
             whole = " ".join(_words(span))
             if f" {whole} " in f" {names.text} " or whole.strip(".") in names.aliases or (
-                    not _all_everyday(span) and names.holds(head)):
+                    not _all_everyday(span) and names.holds(head)) or _held_after_place(span, names):
                 continue
             if _sentence_start_word(text, start) and " " not in span and head not in mid_sentence_names and (
                 head.lower() in copy_lower_words or head.lower() in source_lower_words or _common_word(head)
