@@ -51,12 +51,8 @@ def long_articles(targets=(25, 100, 300, 1000)) -> list[str]:
 
 def measure(profile: str, texts: list[str], repeat: int, reader: str = "shipped") -> list[dict]:
     detector = Detector.load(profile=profile)
-    if reader == "on" and profile == "accurate":
-        from detector.artifacts import ArtifactStore
-        from detector.contradiction.reader import PairReader
-
-        check = next(c for c in detector.checks if c.name == "contradictions")
-        check.pair_reader_ = PairReader.load(ArtifactStore(), even_if_off=True)
+    if reader == "on":
+        next(c for c in detector.checks if c.name == "contradictions").use_cross_encoder(True)
     rows = []
     for text in texts:
         timings: dict[str, list[float]] = {"segment": [], "encode": []}

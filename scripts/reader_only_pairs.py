@@ -19,8 +19,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from detector.artifacts import ArtifactStore  # noqa: E402
-from detector.contradiction.reader import PairReader  # noqa: E402
 from detector.pipeline import Detector  # noqa: E402
 from detector.training.data import news_rows  # noqa: E402
 
@@ -52,8 +50,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     detector = Detector.load(profile="accurate", checks=["contradiction"])
-    check = detector.checks[0]
-    check.pair_reader_ = PairReader.load(ArtifactStore(), even_if_off=True)
+    check = detector.checks[0].use_cross_encoder(True)
     rows = list(news_rows("test"))
     machine = [r for r in rows if r["label"] != "human"]
     random.Random(args.seed).shuffle(machine)

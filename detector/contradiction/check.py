@@ -228,8 +228,16 @@ class Contradictions(Check):
         self.numeric_threshold_ = float(artifact["numeric_threshold"])
         self.candidate_floor_ = float(artifact["candidate_floor"])
         self.related_floor_ = float(artifact["related_floor"])
-        # The accurate profile reads pairs with the cross-encoder; fast keeps the bi-encoder models alone.
-        self.pair_reader_ = PairReader.load(store) if profile == "accurate" else None
+        self.store_, self.profile_ = store, profile
+        return self.use_cross_encoder(None)
+
+    def use_cross_encoder(self, on: bool | None) -> "Contradictions":
+        """Whether the accurate profile also reads candidate pairs with the cross-encoder: None as its artifact
+        says (shipped: off), True or False forced, for measuring it. The fast profile never does."""
+        if self.profile_ != "accurate" or on is False:
+            self.pair_reader_ = None
+        else:
+            self.pair_reader_ = PairReader.load(self.store_, even_if_off=bool(on))
         return self
 
     def score_pairs(self, analysis: Analysis) -> ScoredPairs:

@@ -81,16 +81,10 @@ def test_articles(limit: int | None = None) -> list[dict]:
 
 def evaluate(profile: str, max_articles: int | None = None, skip_synthetic: bool = False, reader: str = "shipped") -> dict:
     """``reader``: "shipped" reads pairs with the cross-encoder where its artifact says so, "on" / "off" force it."""
-    from ..artifacts import ArtifactStore
     from ..pipeline import Detector
-    from .reader import PairReader
 
     detector = Detector.load(profile=profile, checks=["contradiction"])
-    check = detector.checks[0]
-    if reader == "off" or profile != "accurate":
-        check.pair_reader_ = None
-    elif reader == "on":
-        check.pair_reader_ = PairReader.load(ArtifactStore(), even_if_off=True)
+    check = detector.checks[0].use_cross_encoder({"shipped": None, "on": True, "off": False}[reader])
     encoder = CachedEncoder(detector.encoder)
     result: dict = {"profile": profile}
 

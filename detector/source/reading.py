@@ -331,6 +331,15 @@ class _NameIndex:
         self._initials = "".join(initials)
         self._lower = source_text.lower().replace("’", "'")
 
+    def holds_name(self, span: str, head: str) -> bool:
+        """Whether the source names ``span`` (whose distinctive word is ``head``), however it writes it."""
+        whole = " ".join(_words(span))
+        if f" {whole} " in f" {self.text} " or whole.strip(".") in self.aliases:
+            return True
+        if not _all_everyday(span) and self.holds(head):
+            return True
+        return _held_after_place(span, self)
+
     def holds(self, token: str) -> bool:
         t = token.lower().replace("’", "'").removesuffix("'s").strip(".")
         if t in self.words or t in self.aliases:
@@ -518,9 +527,7 @@ def read_against(analysis: Analysis, thresholds: SourceThresholds) -> SourceRead
             if folded in seen:
                 continue  # "EpiPen" and "EpiPens" in one sentence are one name
             seen.add(folded)
-            whole = " ".join(_words(span))
-            if f" {whole} " in f" {names.text} " or whole.strip(".") in names.aliases or (
-                    not _all_everyday(span) and names.holds(head)) or _held_after_place(span, names):
+            if names.holds_name(span, head):
                 continue
             if _sentence_start_word(text, start) and " " not in span and head not in mid_sentence_names and (
                 head.lower() in copy_lower_words or head.lower() in source_lower_words or _common_word(head)
